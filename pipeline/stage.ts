@@ -95,6 +95,13 @@ export interface StageDef<S extends z.ZodObject = z.ZodObject> {
    * The contract suite fails a stage that writes anything else.
    */
   readonly outputs: readonly string[];
+  /**
+   * Outputs whose bytes may differ between two runs with the same seed (e.g. `timing.json`).
+   * Excluded from the same-seed-same-hash contract; keep everything else deterministic.
+   */
+  readonly volatile?: readonly string[];
+  /** An output (text) the CLI prints after a run whose target includes this stage (e.g. tables). */
+  readonly display?: string;
   /** Relative cost estimate of a run with these params (seconds-ish); weights overall ETA. */
   cost?(params: z.output<S>): number;
   /** Compute the outputs. Throwing fails the node; its dependants are skipped. */
