@@ -1,0 +1,53 @@
+/**
+ * One architecture for every tier: the official networks (digest §2) with an image size S and
+ * a width multiplier w (w = 1 at 128×128 gives the paper's parameter counts, digest §12).
+ *
+ * @module
+ */
+
+/** Shapes and switches that decide which parameters exist. */
+export interface ArchConfig {
+  /** Image side S (divisible by 8: Φ, η and Ψ downsample three times). */
+  readonly imageSize: number;
+  /** Channel multiplier: 1 = the official widths (32…256 for Φ/η/Ψ, ndf 64 for D). */
+  readonly width: number;
+  /** Number of keypoints K (η's heatmaps). */
+  readonly numPoints: number;
+  /** Ψ has an appearance encoder for x′ (false = CycleGAN's unconditional generator). */
+  readonly conditional: boolean;
+  /** Scales of the multi-scale skeleton discriminator D (official 3: S, S/2, S/4). */
+  readonly dScales: number;
+  /** PatchGAN depth n_layers (official 3). */
+  readonly dLayers: number;
+  /** Build the image discriminator D_B (only the second-cycle variants need it). */
+  readonly imageDiscriminator: boolean;
+}
+
+/** Channels of an official width `c` under multiplier w (at least 1). */
+export function ch(cfg: Pick<ArchConfig, "width">, c: number): number {
+  return Math.max(1, Math.round(c * cfg.width));
+}
+
+/** Output side of a 4×4 PatchGAN on an input of side `s` (padding 1). */
+export function patchSize(s: number, nLayers: number): number {
+  let n = s;
+  for (let i = 0; i < nLayers; i++) n = Math.floor((n + 2 - 4) / 2) + 1;
+  n = n + 2 - 4 + 1; // stride-1 conv
+  return n + 2 - 4 + 1; // output conv
+}
+
+/** Throws a clear error for sizes the architecture cannot handle. */
+export function validateArch(cfg: ArchConfig): void {
+  const s = cfg.imageSize;
+  if (!Number.isInteger(s) || s < 16 || s % 8 !== 0) {
+    throw new RangeError(`Cannot build the networks for imageSize ${s}: expected a multiple of 8, at least 16`);
+  }
+  if (!(cfg.width > 0)) throw new RangeError(`Cannot build the networks for width ${cfg.width}: expected > 0`);
+  const smallest = s / 2 ** (cfg.dScales - 1);
+  if (cfg.dScales < 1 || !Number.isInteger(smallest) || patchSize(smallest, cfg.dLayers) < 1) {
+    throw new RangeError(
+      `Cannot build D with dScales ${cfg.dScales} and dLayers ${cfg.dLayers} at imageSize ${s}: ` +
+        `its smallest scale (${smallest} px) leaves no output patch; use fewer scales or layers`,
+    );
+  }
+}

@@ -1,0 +1,68 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { tf } from "../tf.ts";
+import type { ArchConfig } from "./arch.ts";
+import {
+  decoder,
+  discriminator,
+  imageDiscriminator,
+  initAll,
+  keypointHeatmaps,
+  keypointRegressor,
+  poseEncoder,
+} from "./networks.ts";
+import { ParamStore } from "./params.ts";
+import { Rng } from "./rng.ts";
+
+const TINY: ArchConfig = {
+  imageSize: 32,
+  width: 0.125,
+  numPoints: 5,
+  conditional: true,
+  dScales: 1,
+  dLayers: 3,
+  imageDiscriminator: true,
+};
+
+Deno.test("paper-tier parameter counts equal the official networks (digest §12)", () => {
+  const store = new ParamStore();
+  const cfg: ArchConfig = { ...TINY, imageSize: 128, width: 1, numPoints: 32, dScales: 3 };
+  initAll(store, cfg, new Rng(0));
+  assertEquals(store.count("phi/"), 3_124_801);
+  assertEquals(store.count("eta/"), 1_181_184);
+  assertEquals(store.count("psi/"), 4_825_635);
+  assertEquals(store.count("d/"), 8_288_067);
+  store.dispose();
+});
+
+Deno.test("every network has the exact output shape at the tiny tier", () => {
+  const store = new ParamStore();
+  initAll(store, TINY, new Rng(1));
+  const mode = { training: true };
+  tf.tidy(() => {
+    const x = tf.randomUniform([2, 32, 32, 3], -1, 1, "float32", 1) as tf.Tensor4D;
+    const y = poseEncoder(store, x, mode);
+    assertEquals(y.shape, [2, 32, 32, 1]);
+    assertEquals(keypointHeatmaps(store, y).shape, [2, 4, 4, 5]);
+    assertEquals(keypointRegressor(store, y).shape, [2, 5, 2]);
+    assertEquals(decoder(store, y, x, mode).shape, [2, 32, 32, 3]);
+    assertEquals(discriminator(store, y, TINY).map((t) => t.shape), [[2, 2, 2, 1]]);
+    assertEquals(imageDiscriminator(store, x, TINY).shape, [2, 2, 2, 1]);
+  });
+  store.dispose();
+});
+
+Deno.test("paper-size D gives 14×14, 6×6 and 2×2 patch maps", () => {
+  const store = new ParamStore();
+  const cfg: ArchConfig = { ...TINY, imageSize: 128, dScales: 3, imageDiscriminator: false };
+  initAll(store, cfg, new Rng(2));
+  tf.tidy(() => {
+    const y = tf.zeros([1, 128, 128, 1]) as tf.Tensor4D;
+    assertEquals(discriminator(store, y, cfg).map((t) => t.shape), [[1, 14, 14, 1], [1, 6, 6, 1], [
+      1,
+      2,
+      2,
+      1,
+    ]]);
+  });
+  store.dispose();
+});

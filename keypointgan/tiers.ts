@@ -1,0 +1,124 @@
+/**
+ * Scale tiers: one code path, three sizes. A stage's `resolve` fills every tier-dependent param
+ * the experiment left unset (null) from here, so cache keys hold effective values.
+ *
+ * - `tiny`: unit tests and the smoke experiment (seconds on the plain CPU backend).
+ * - `small`: the embedded default on 2 CPU cores (the full ablation, ~20 trainings, in ~3 h).
+ * - `paper`: the official sizes (128×128, official widths, batch 16): meant for a GPU.
+ *
+ * @module
+ */
+
+/** The tier names accepted by `--tier` and the `tier` global. */
+export type TierName = "tiny" | "small" | "paper";
+export const TIER_NAMES: readonly TierName[] = ["tiny", "small", "paper"];
+
+/** Tier-dependent settings; each has a one-line rationale in `TIER_RATIONALE`. */
+export interface Tier {
+  /** Image side S of the dataset and the networks. */
+  readonly imageSize: number;
+  /** Channel multiplier of Φ, η, Ψ, D (1 = official widths). */
+  readonly width: number;
+  /** Scales of the multi-scale skeleton discriminator D. */
+  readonly dScales: number;
+  /** PatchGAN depth of D and D_B. */
+  readonly dLayers: number;
+  /** Training batch size (pairs per step). */
+  readonly batch: number;
+  /** KeypointGAN training iterations (G → D → η each). */
+  readonly steps: number;
+  /** η pretraining iterations on rendered prior skeletons. */
+  readonly pretrainSteps: number;
+  /** Adam learning rate of every optimiser. */
+  readonly lr: number;
+  /** Steps between `metrics.jsonl` rows. */
+  readonly logEvery: number;
+  /** Steps between checkpoints (a multiple of `logEvery`). */
+  readonly checkpointEvery: number;
+}
+
+export const TIERS: Readonly<Record<TierName, Tier>> = {
+  tiny: {
+    imageSize: 32,
+    width: 0.125,
+    dScales: 1,
+    dLayers: 3,
+    batch: 2,
+    steps: 20,
+    pretrainSteps: 20,
+    lr: 2e-4,
+    logEvery: 5,
+    checkpointEvery: 10,
+  },
+  small: {
+    imageSize: 64,
+    width: 0.25,
+    dScales: 2,
+    dLayers: 3,
+    batch: 16,
+    steps: 3000,
+    pretrainSteps: 1500,
+    lr: 2e-4,
+    logEvery: 25,
+    checkpointEvery: 250,
+  },
+  paper: {
+    imageSize: 128,
+    width: 1,
+    dScales: 3,
+    dLayers: 3,
+    batch: 16,
+    steps: 200_000,
+    pretrainSteps: 580_000,
+    lr: 2e-4,
+    logEvery: 100,
+    checkpointEvery: 5000,
+  },
+};
+
+/** Why each value is what it is (printed by `deno task summary` and in docs/model.md). */
+export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tier, string>>>> = {
+  tiny: {
+    imageSize: "smallest size every network accepts with one D scale (S/8 = 4×4 heatmaps)",
+    width: "4 base channels: shapes and wiring are exercised, arithmetic stays trivial",
+    dScales: "32 px leaves room for one 4×4 PatchGAN scale only",
+    dLayers: "official depth, still valid at 32 px (2×2 patches)",
+    batch: "2 keeps BatchNorm statistics defined while staying fast",
+    steps: "enough to see the reconstruction loss move in a test",
+    pretrainSteps: "enough for a smoke run; η is not meant to be good",
+    lr: "official 2e-4 (digest §5.1)",
+    logEvery: "several metric rows per smoke run",
+    checkpointEvery: "exercises checkpoint/resume inside a smoke run",
+  },
+  small: {
+    imageSize: "64 px: 4× fewer pixels than the paper, still 8×8 heatmaps and room for 2 D scales",
+    width: "quarter widths (8…64 channels): ~16× fewer conv FLOPs per pixel, keeps the topology",
+    dScales: "64 and 32 px; a 16 px third scale would leave no PatchGAN output",
+    dLayers: "official PatchGAN depth",
+    batch: "official batch 16 (digest §5.1)",
+    steps: "CPU budget: ~20 trainings in ~3 h on 2 cores (probe: learning needs thousands of steps)",
+    pretrainSteps: "η converges on β(p̄) → p̄ much sooner than the GAN; half the training length",
+    lr: "official 2e-4 (digest §5.1); issue 10 tunes the recipe through the declared params",
+    logEvery: "~120 points per loss curve",
+    checkpointEvery: "a kill loses at most a few minutes of training",
+  },
+  paper: {
+    imageSize: "official loadSize/fineSize 128 (digest §2)",
+    width: "official widths: 3.12 M / 1.18 M / 4.83 M / 8.29 M parameters (digest §12)",
+    dScales: "official multi_ganA: 128, 64, 32 px (digest §2.4)",
+    dLayers: "official n_layers_D 3",
+    batch: "official batch 16 (digest §5.1)",
+    steps: "our choice: the official train.py never stops; 200k iterations at batch 16",
+    pretrainSteps: "the released regressor checkpoint is named 580000_net_regressor.pth (digest §4)",
+    lr: "official 2e-4, constant (digest §5.1)",
+    logEvery: "official print_freq is 10; 100 keeps metrics.jsonl small",
+    checkpointEvery: "official save_latest_freq 5000",
+  },
+};
+
+/** The tier called `name`; throws listing valid names. */
+export function getTier(name: string): Tier {
+  const t = (TIERS as Record<string, Tier>)[name];
+  if (!t) throw new RangeError(`Unknown tier "${name}": expected one of ${TIER_NAMES.join(", ")}`);
+  return t;
+}
