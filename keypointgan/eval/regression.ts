@@ -20,8 +20,13 @@ export interface LinearMap {
   readonly weights: Float64Array;
 }
 
+/** The least-squares problem has no unique solution (too few samples or dependent inputs). */
+export class IllPosedFitError extends Error {
+  override name = "IllPosedFitError";
+}
+
 /** The design matrix has (numerically) dependent columns: the fit is not unique. */
-export class RankDeficientError extends Error {
+export class RankDeficientError extends IllPosedFitError {
   constructor(readonly column: number, readonly relativeDiagonal: number) {
     super(
       `least squares: input column ${column} is (numerically) a linear combination of the ` +
@@ -30,8 +35,8 @@ export class RankDeficientError extends Error {
         }` +
         `); the linear map is not unique — give more varied samples or a ridge penalty`,
     );
-    this.name = "RankDeficientError";
   }
+  override name = "RankDeficientError";
 }
 
 /** Options of {@link fitLinearMap}. */
@@ -60,7 +65,7 @@ export function fitLinearMap(
   const ridge = opts.ridge ?? 0;
   if (!(ridge >= 0)) throw new Error(`ridge must be ≥ 0, got ${ridge}`);
   const rows = ridge > 0 ? n + d : n;
-  if (rows < d) throw new Error(`least squares needs at least ${d} samples, got ${n}`);
+  if (rows < d) throw new IllPosedFitError(`least squares needs at least ${d} samples, got ${n}`);
   // Column-major copies: Householder steps walk down columns.
   const a = new Float64Array(rows * d), b = new Float64Array(rows * m);
   for (let i = 0; i < n; i++) {
