@@ -24,6 +24,11 @@ export interface ArtifactRef {
   readonly variants: readonly string[];
   /** Id of the run that computed it (from the manifest; an earlier run on a cache hit). */
   readonly runId: string;
+  /**
+   * For an element of a fan-in input (`from: "all"`): the variant run it stands for (e.g.
+   * `keypointgan[priorSize=50]`). Undefined for a plain input.
+   */
+  readonly variant?: string;
 }
 
 /**
@@ -113,7 +118,12 @@ export function defineStage<S extends z.ZodObject>(def: StageDef<S>): StageDef<S
   return def;
 }
 
-/** The registry the engine is given by the entry point: stage name → definition, in DAG order. */
+/**
+ * The registry the entry point gives the engine: stage name → definition. The name must equal
+ * the key and the stage's file name (`stages/<name>.ts`, whose import closure is the stage's
+ * code fingerprint). Run order comes from the declared inputs (topological sort), not from the
+ * object's key order.
+ */
 export type StageRegistry = Readonly<Record<string, StageDef>>;
 
 /**

@@ -1,0 +1,179 @@
+/**
+ * Computes one node, wherever it runs (in-process, a worker, a Slurm job): take the node's
+ * lock, reuse the artifact if someone made it meanwhile, otherwise run the stage into a
+ * staging directory, check it wrote exactly its declared outputs, and commit it atomically.
+ * A throw records `failed/<key>.json` (error, stack tail, log tail) and keeps the work dir.
+ *
+ * @module
+ */
+import { hostname } from "node:os";
+import { errorMessage } from "./errors.ts";
+import { listTree, removeIfExists } from "./fsutil.ts";
+import type { JobInput, NodeEvent, NodeJob, NodeOutcome } from "./job.ts";
+import { acquireLock, type LockOptions } from "./lock.ts";
+import { NodeLog } from "./node_log.ts";
+import type { ArtifactRef, StageDef, StageRegistry, StageSummary } from "./stage.ts";
+import type { Store } from "./store.ts";
+import { checkOutputs, checkSummary, cleanStaging } from "./outputs.ts";
+
+/** What `executeNode` needs besides the job. */
+export interface ExecuteOptions {
+  readonly registry: StageRegistry;
+  readonly store: Store;
+  readonly signal: AbortSignal;
+  onEvent(event: NodeEvent): void;
+  readonly lock?: LockOptions;
+}
+
+/** Runs `job` to completion and reports how it ended (never throws for a stage failure). */
+export async function executeNode(job: NodeJob, opts: ExecuteOptions): Promise<NodeOutcome> {
+  const t0 = performance.now();
+  const seconds = () => (performance.now() - t0) / 1000;
+  const onWait = (h: { runId: string; pid: number; host: string }) =>
+    opts.onEvent({
+      type: "log",
+      message: `waiting: run ${h.runId} (pid ${h.pid} on ${h.host}) is computing this node`,
+    });
+  let lock;
+  try {
+    lock = await acquireLock(opts.store.lockPath(job.key), job.runId, {
+      ...opts.lock,
+      signal: opts.signal,
+      onWait,
+    });
+  } catch (e) {
+    if (opts.signal.aborted) return { status: "aborted", seconds: seconds() };
+    throw e;
+  }
+  try {
+    if (!job.force) {
+      const v = await opts.store.verify(job.key);
+      if (v.status === "ok") {
+        return { status: "hit", seconds: seconds(), summary: v.manifest.summary };
+      }
+      if (v.status === "corrupt") await opts.store.discard(job.key);
+    }
+    await cleanStaging(opts.store, job.key);
+    return await compute(job, opts, seconds);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function compute(
+  job: NodeJob,
+  opts: ExecuteOptions,
+  seconds: () => number,
+): Promise<NodeOutcome> {
+  const stage = opts.registry[job.stage];
+  const log = await NodeLog.open(opts.store.logPath(job.runId, job.stage, job.key), opts.onEvent);
+  const staging = await opts.store.stagingDir(job.key);
+  const workDir = opts.store.workDir(job.key);
+  const started = new Date();
+  try {
+    if (stage === undefined) throw new Error(`stage "${job.stage}" is not in the registry`);
+    await Deno.mkdir(workDir, { recursive: true });
+    const inputs = await resolveInputs(opts.store, job.inputs);
+    const summary = await stage.run({
+      params: job.spec.params as never,
+      inputs,
+      outDir: staging,
+      workDir,
+      key: job.key,
+      runId: job.runId,
+      experiment: job.experiment,
+      variants: job.variants,
+      log: (m) => log.line(m),
+      progress: (done, total, info) => log.progress(done, total, info),
+      signal: opts.signal,
+    }) ?? {};
+    checkSummary(summary);
+    await checkOutputs(stage, staging);
+    await opts.store.commit(job.key, staging, manifestOf(job, stage, summary, started, seconds()));
+    await removeIfExists(workDir);
+    await removeIfExists(opts.store.failedPath(job.key));
+    return { status: "ran", seconds: seconds(), summary, log: log.path };
+  } catch (e) {
+    await removeIfExists(staging);
+    if (opts.signal.aborted) return { status: "aborted", seconds: seconds(), log: log.path };
+    log.line(`✖ ${e instanceof Error && e.stack ? e.stack : errorMessage(e)}`);
+    await opts.store.recordFailure(job.key, {
+      key: job.key,
+      stage: job.stage,
+      experiment: job.experiment,
+      variants: job.variants,
+      runId: job.runId,
+      at: new Date().toISOString(),
+      error: errorMessage(e),
+      stack: (e instanceof Error ? e.stack ?? "" : "").split("\n").slice(0, 15).join("\n"),
+      log: log.path,
+      logTail: log.tail(20),
+    });
+    return {
+      status: "failed",
+      seconds: seconds(),
+      error: errorMessage(e).split("\n")[0],
+      log: log.path,
+    };
+  } finally {
+    log.close();
+  }
+}
+
+async function resolveInputs(store: Store, inputs: Readonly<Record<string, JobInput>>) {
+  const out: Record<string, ArtifactRef | ArtifactRef[] | undefined> = {};
+  const ref = async (
+    key: string,
+    variants: readonly string[],
+    variant?: string,
+  ): Promise<ArtifactRef> => {
+    const v = await store.verify(key);
+    if (v.status !== "ok") throw new Error(`input artifact ${key.slice(0, 12)} is ${v.status}`);
+    const m = v.manifest;
+    return {
+      key,
+      stage: m.stage,
+      dir: v.dir,
+      params: m.spec.params,
+      variants,
+      runId: m.runId,
+      variant,
+    };
+  };
+  for (const [name, input] of Object.entries(inputs)) {
+    if (input === null) out[name] = undefined;
+    else if (Array.isArray(input)) {
+      out[name] = await Promise.all(input.map((i) => ref(i.key, i.variants, i.variant)));
+    } else {
+      const single = input as { key: string; variants: readonly string[] };
+      out[name] = await ref(single.key, single.variants);
+    }
+  }
+  return out;
+}
+
+function manifestOf(
+  job: NodeJob,
+  stage: StageDef,
+  summary: StageSummary,
+  started: Date,
+  seconds: number,
+) {
+  return {
+    format: job.spec.format as 1,
+    key: job.key,
+    stage: stage.name,
+    complete: true as const,
+    spec: job.spec as never,
+    code: { files: { ...job.code.files }, packages: { ...job.code.packages } },
+    summary,
+    experiment: job.experiment,
+    variants: [...job.variants],
+    runId: job.runId,
+    started: started.toISOString(),
+    finished: new Date().toISOString(),
+    seconds,
+    host: hostname(),
+    deno: Deno.version.deno,
+  };
+}
