@@ -28,7 +28,9 @@ export function readRunParamsDiff(
     for (const [stage, values] of Object.entries(params)) {
       if (!plan.stages.includes(stage)) continue;
       for (const [k, v] of Object.entries(values)) {
-        if (!same(v, defaults[stage]?.[k])) d[`${stage}.${k}`] = v;
+        // A stage param that just carries its global (`train.seed` = `seed`) is implied.
+        const implied = k in globalsDefault && same(v, { ...globalsDefault, ...globals }[k]);
+        if (!implied && !same(v, defaults[stage]?.[k])) d[`${stage}.${k}`] = v;
       }
     }
     out[label] = d;
