@@ -29,7 +29,7 @@ export function paperText(p: PaperCell): string {
     case "text":
       return p.text;
     case "none":
-      return "not in the paper";
+      return "n/a (our row)";
   }
 }
 
@@ -55,7 +55,7 @@ export function seedsText(o: OursCell): string {
   return o.status === "measured" && o.values.length > 1 ? `n=${o.values.length}` : "";
 }
 
-/** One-line cell text: "2.91 ± 0.10 (paper 2.73)". */
+/** One-line cell text: "2.91 ± 0.10 (paper: 2.73)". */
 export function cellLine(c: Cell): string {
-  return `${oursText(c.ours)} (paper ${paperText(c.paper)})`;
+  return `${oursText(c.ours)} (paper: ${paperText(c.paper)})`;
 }

@@ -33,7 +33,7 @@ export function renderTableMarkdown(t: PaperTable): string {
       const ours = cell.ours.status === "measured"
         ? `**${oursText(cell.ours)}**`
         : oursText(cell.ours);
-      return mdCell(`${ours} (paper ${paperText(cell.paper)})${refs ? ` [${refs}]` : ""}`);
+      return mdCell(`${ours} (paper: ${paperText(cell.paper)})${refs ? ` [${refs}]` : ""}`);
     });
     lines.push(`| ${mdCell(row.label)} | ${cells.join(" | ")} |`);
   }

@@ -25,7 +25,7 @@ function cellText(t: PaperTable, rowIndex: number, key: string, width: number): 
   const refs = refsText(c.ours);
   return [
     wrap(`ours ${oursText(c.ours)}`, width),
-    wrap(`paper ${paperText(c.paper)}`, width),
+    wrap(`paper: ${paperText(c.paper)}`, width),
     ...(refs ? [wrap(`[${refs}]`, width)] : []),
   ].join("\n");
 }

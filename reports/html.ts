@@ -1,0 +1,187 @@
+/**
+ * The self-contained HTML report: one file, working offline (vega, vega-lite and vega-embed
+ * inlined), every text HTML-escaped, charts drawn in the browser from their Vega-Lite specs.
+ *
+ * @module
+ */
+import { oursText, paperText, refsText } from "./format.ts";
+import { REPORT_CSS } from "./html_style.ts";
+import type {
+  Block,
+  ClaimResult,
+  FigureBlock,
+  PaperTable,
+  ProvenanceRow,
+  Report,
+} from "./types.ts";
+import type { VegaScripts } from "./vendor.ts";
+
+/** Escapes text for HTML element content and attribute values. */
+export function esc(text: unknown): string {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Makes text safe inside a `<script>` element. */
+function scriptSafe(code: string): string {
+  return code.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+function refLinks(refs: readonly string[]): string {
+  return refs.map((r) => `<a href="#ref-${esc(r)}">${esc(r)}</a>`).join(" ");
+}
+
+function tableHtml(t: PaperTable): string {
+  const head = `<tr><th></th>${t.columns.map((c) => `<th>${esc(c.label)}</th>`).join("")}</tr>`;
+  let group = "";
+  const body = t.rows.map((row) => {
+    const g = row.group !== group
+      ? `<tr class="group"><th colspan="${t.columns.length + 1}">${esc(row.group)}</th></tr>`
+      : "";
+    group = row.group;
+    const cells = t.columns.map((c) => {
+      const cell = row.cells[c.key], o = cell.ours;
+      const cls = o.status === "measured" ? "ours" : `ours missing ${o.status}`;
+      const refs = o.status === "measured" ? `<span class="refs">${refLinks(o.refs)}</span>` : "";
+      const title = o.status === "measured" && o.values.length > 1
+        ? ` title="per seed: ${esc(o.values.map((v) => v.toFixed(3)).join(", "))} (${
+          esc(refsText(o))
+        })"`
+        : "";
+      return `<td${title}><span class="${cls}">${esc(oursText(o))}</span>` +
+        `<span class="paper">paper: ${esc(paperText(cell.paper))}</span>${refs}</td>`;
+    }).join("");
+    return `${g}<tr><th class="row">${esc(row.label)}</th>${cells}</tr>`;
+  }).join("\n");
+  const notes = t.notes.map((n) => `<li>${esc(n)}</li>`).join("");
+  return `<div class="table-block" id="${esc(t.id)}"><h3>${esc(t.title)}</h3><p class="caption">${
+    esc(t.caption)
+  }</p>` +
+    `<div class="scroll"><table class="paper-table"><thead>${head}</thead><tbody>${body}</tbody></table></div>` +
+    `<ul class="notes">${notes}</ul></div>`;
+}
+
+function claimsHtml(claims: readonly ClaimResult[]): string {
+  const rows = claims.map((c) => {
+    const cls = c.verdict === "holds"
+      ? "holds"
+      : c.verdict === "does not hold"
+      ? "fails"
+      : "unmeasured";
+    return `<tr><td><span class="verdict ${cls}">${esc(c.verdict)}</span></td>` +
+      `<td><strong>${esc(c.claim)}</strong><div class="small">${esc(c.source)} · rule: ${
+        esc(c.rule)
+      }</div></td>` +
+      `<td>${esc(c.evidence)}</td></tr>`;
+  }).join("\n");
+  return `<table class="claims"><thead><tr><th>verdict</th><th>claim</th><th>our evidence</th></tr></thead>` +
+    `<tbody>${rows}</tbody></table>`;
+}
+
+function figuresHtml(title: string, figures: readonly FigureBlock[]): string {
+  const items = figures.map((f) =>
+    `<figure class="png"><img alt="${esc(f.title)}" src="data:image/png;base64,${f.pngBase64}">` +
+    `<figcaption><strong>${esc(f.title)}</strong> ${esc(f.caption)}</figcaption></figure>`
+  ).join("");
+  return `<h3>${esc(title)}</h3><div class="figures">${items}</div>`;
+}
+
+function provenanceHtml(rows: readonly ProvenanceRow[]): string {
+  const cols = [
+    "ref",
+    "variants",
+    "dataset",
+    "variant",
+    "prior",
+    "seed",
+    "tier",
+    "backend",
+    "perceptual",
+    "steps",
+    "run",
+    "evaluation",
+    "train",
+    "data",
+  ];
+  const body = rows.map((r) =>
+    `<tr id="ref-${esc(r.ref)}"><td>${esc(r.ref)}</td><td>${esc(r.variants.join(", "))}</td><td>${
+      esc(r.dataset)
+    }</td>` +
+    `<td>${esc(r.variant)}</td><td>${r.priorSize === 0 ? "full" : esc(r.priorSize)}</td><td>${
+      esc(r.seed ?? "")
+    }</td>` +
+    `<td>${esc(r.tier ?? "")}</td><td>${esc(r.backend ?? "")}</td><td>${
+      esc(r.perceptual ?? "")
+    }</td>` +
+    `<td>${esc(r.steps ?? "")}</td><td>${esc(r.runId)}</td>` +
+    [r.artifactKey, r.trainKey, r.dataKey].map((k) =>
+      `<td><code title="${esc(k)}">${esc(k.slice(0, 12))}</code></td>`
+    ).join("") +
+    "</tr>"
+  ).join("\n");
+  return `<div class="scroll"><table class="provenance"><thead><tr>${
+    cols.map((c) => `<th>${c}</th>`).join("")
+  }</tr></thead>` +
+    `<tbody>${body}</tbody></table></div>`;
+}
+
+function blockHtml(b: Block): string {
+  switch (b.type) {
+    case "text":
+      return b.paragraphs.map((p) => `<p>${esc(p)}</p>`).join("\n");
+    case "table":
+      return tableHtml(b.table);
+    case "claims":
+      return claimsHtml(b.claims);
+    case "chart": {
+      const c = b.chart, json = JSON.stringify(c.spec).replace(/</g, "\\u003c");
+      return `<figure class="chart-block"><h3>${esc(c.title)}</h3>` +
+        `<div class="chart" id="chart-${esc(c.id)}" data-spec="spec-${esc(c.id)}"></div>` +
+        `<figcaption>${esc(c.caption)}</figcaption></figure>` +
+        `<script type="application/json" id="spec-${esc(c.id)}">${json}</script>`;
+    }
+    case "figures":
+      return figuresHtml(b.title, b.figures);
+    case "provenance":
+      return provenanceHtml(b.rows);
+  }
+}
+
+/** Draws every chart with vega-embed; failures are shown in place and logged as errors. */
+const EMBED = `(async () => {
+  for (const el of document.querySelectorAll(".chart")) {
+    try {
+      const spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
+      await vegaEmbed(el, spec, { actions: false, renderer: "svg" });
+      el.dataset.rendered = "true";
+    } catch (e) {
+      el.textContent = "Chart failed: " + e.message;
+      console.error("chart " + el.id + " failed:", e);
+    }
+  }
+  document.body.dataset.chartsDone = "true";
+})();`;
+
+/** The report as one self-contained HTML document. */
+export function renderHtml(report: Report, scripts: VegaScripts): string {
+  const nav = report.sections.map((s) => `<a href="#${esc(s.id)}">${esc(s.title)}</a>`).join(" · ");
+  const sections = report.sections.map((s) =>
+    `<section id="${esc(s.id)}"><h2>${esc(s.title)}</h2>\n${
+      s.blocks.map(blockHtml).join("\n")
+    }\n</section>`
+  ).join("\n");
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(report.title)}</title><style>${REPORT_CSS}</style>
+<script>${scriptSafe(scripts.vega)}</script>
+<script>${scriptSafe(scripts.vegaLite)}</script>
+<script>${scriptSafe(scripts.vegaEmbed)}</script>
+</head><body>
+<header><h1>${esc(report.title)}</h1><nav>${nav}</nav></header>
+<main>
+${sections}
+</main>
+<footer>Self-contained report (works offline; ${esc(scripts.versions)} inlined).</footer>
+<script>${EMBED}</script>
+</body></html>
+`;
+}
