@@ -1,10 +1,28 @@
 /**
- * Entry point of every `deno task`: wires the stage registry (the science) into the generic
- * engine (`pipeline/`), which imports neither TF.js nor keypoint code.
+ * Entry point of every `deno task`: wires the stage registry (the science, `stages/mod.ts`)
+ * into the generic engine (`pipeline/`), which imports neither TF.js nor keypoint code.
+ *
+ * Commands owned by other rooms plug in below: one line each, a lazy import of a module that
+ * exports `run(args: string[]): Promise<number | void>`.
  *
  * @module
  */
+import { type ExtraCommand, main } from "./pipeline/cli.ts";
+import { globals, registry } from "./stages/mod.ts";
+
+/** Extra commands: name → description + lazy module (keeps `run` from loading them). */
+const commands: Record<string, ExtraCommand> = {
+  // summary: { description: "parameter count of each network", load: () => import("./keypointgan/summary_cmd.ts") },
+};
+
 if (import.meta.main) {
-  console.error("keypointgan: the pipeline CLI is being built (see pipeline/cli.ts).");
-  Deno.exit(2);
+  Deno.exit(
+    await main(Deno.args, {
+      root: new URL(".", import.meta.url),
+      registry,
+      globals,
+      defaultExperiment: "ablation",
+      commands,
+    }),
+  );
 }

@@ -1,0 +1,91 @@
+/**
+ * The command line: `main(args, config)` dispatches to run, report, runs, gc, exec-node and
+ * the extra commands other rooms plug in (name → lazy module exporting `run(args)`).
+ * Experiment and usage errors print every issue and exit 2 before anything runs.
+ *
+ * @module
+ */
+import { runCommand } from "./cli_run.ts";
+import { parseRunFlags } from "./cli_args.ts";
+import { runsCommand } from "./cli_runs.ts";
+import { gcCommand } from "./cli_gc.ts";
+import { execNodeCommand } from "./exec_node.ts";
+import { ExperimentError, formatIssue } from "./errors.ts";
+import { openProject, type ProjectConfig } from "./project.ts";
+import { USAGE } from "./cli_usage.ts";
+
+/** A command another room adds (e.g. `summary`, `predict`, `notebook`). */
+export interface ExtraCommand {
+  /** One line for `--help`. */
+  readonly description: string;
+  /** Lazily imported so `run` never loads what it does not use. */
+  load(): Promise<{ run(args: string[]): Promise<number | void> }>;
+}
+
+/** What main.ts passes in. */
+export interface CliConfig extends ProjectConfig {
+  readonly commands?: Readonly<Record<string, ExtraCommand>>;
+  /** Module workers run (`exec-node`). @default Deno.mainModule */
+  readonly entry?: string;
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(args: string[], config: CliConfig): Promise<number> {
+  const [command = "help", ...rest] = args;
+  try {
+    const project = () => openProject(config);
+    switch (command) {
+      case "run":
+      case "report": {
+        const flags = parseRunFlags(rest);
+        if (flags.help) return help(config);
+        return await runCommand(project(), flags, {
+          report: command === "report",
+          entry: config.entry,
+          argv: args,
+        });
+      }
+      case "runs":
+        return await runsCommand(project(), rest);
+      case "gc":
+        return await gcCommand(project(), rest);
+      case "exec-node":
+        return await execNodeCommand(project(), rest);
+      case "help":
+      case "--help":
+      case "-h":
+        return help(config);
+    }
+    const extra = config.commands?.[command];
+    if (extra === undefined) {
+      console.error(`unknown command "${command}"\n`);
+      help(config);
+      return 2;
+    }
+    return (await (await extra.load()).run(rest)) ?? 0;
+  } catch (e) {
+    return report(e);
+  }
+}
+
+function help(config: CliConfig): number {
+  const extras = Object.entries(config.commands ?? {}).map(([n, c]) =>
+    `  ${n.padEnd(22)}${c.description}`
+  );
+  console.log(USAGE + (extras.length ? `\nMore commands:\n${extras.join("\n")}\n` : ""));
+  return 0;
+}
+
+function report(e: unknown): number {
+  if (e instanceof ExperimentError) {
+    const n = e.issues.length;
+    console.error(`✖ ${n} problem${n === 1 ? "" : "s"} found; nothing was run:`);
+    for (const issue of e.issues) console.error(`  ${formatIssue(issue)}`);
+    return 2;
+  }
+  if (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) {
+    console.error(`✖ ${e.message} (see --help)`);
+    return 2;
+  }
+  throw e;
+}

@@ -1,0 +1,79 @@
+/**
+ * Flag parsing for the CLI commands (node:util parseArgs, strict): unknown flags and bad values
+ * are usage errors (exit 2) reported before anything runs.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { IssueList } from "./errors.ts";
+
+/** Flags of `run` and `report`. */
+export interface RunFlags {
+  readonly experiment?: string;
+  readonly dryRun: boolean;
+  readonly jobs?: number;
+  readonly executor?: string;
+  readonly only: string[];
+  readonly force: string[];
+  readonly from?: string;
+  readonly set: string[];
+  readonly variants: string[];
+  readonly store?: string;
+  readonly gc: boolean;
+  readonly help: boolean;
+}
+
+const list = (v: string[] | undefined) =>
+  (v ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+
+/** Parses `run`/`report` arguments; throws `ExperimentError` (source `--jobs`, …) or TypeError. */
+export function parseRunFlags(args: string[]): RunFlags {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      "dry-run": { type: "boolean", default: false },
+      jobs: { type: "string", short: "j" },
+      executor: { type: "string" },
+      only: { type: "string", multiple: true },
+      force: { type: "string", multiple: true },
+      from: { type: "string" },
+      set: { type: "string", multiple: true, short: "s" },
+      variant: { type: "string", multiple: true },
+      backend: { type: "string" },
+      store: { type: "string" },
+      gc: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const issues = new IssueList();
+  if (positionals.length > 1) {
+    issues.add("arguments", [], `expected at most one experiment, got: ${positionals.join(" ")}`);
+  }
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) {
+    issues.add("--jobs", [], `expected a positive integer, received "${values.jobs}"`);
+  }
+  if (values.executor !== undefined && !["local", "slurm"].includes(values.executor)) {
+    issues.add("--executor", [], `expected "local" or "slurm", received "${values.executor}"`);
+  }
+  issues.throwIfAny();
+  return {
+    experiment: positionals[0],
+    dryRun: values["dry-run"],
+    jobs,
+    executor: values.executor,
+    only: list(values.only),
+    force: list(values.force),
+    from: values.from,
+    set: [
+      ...(values.set ?? []),
+      ...(values.backend === undefined ? [] : [`backend=${values.backend}`]),
+    ],
+    variants: list(values.variant),
+    store: values.store,
+    gc: values.gc,
+    help: values.help,
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * `run [experiment]` and `report [experiment]`: load → plan (→ `--dry-run` table) → run with
+ * progress → display outputs → summary → ledger (→ `--gc`). Ctrl-C aborts in-process stages and
+ * SIGTERMs workers, then exits 130 with the summary; a second Ctrl-C exits at once.
+ *
+ * @module
+ */
+import { load, openStore, plan as planExperiment, run as runPlanned } from "./api.ts";
+import { type RunFlags } from "./cli_args.ts";
+import { displays, failures, planHeader, planTable, summary } from "./cli_output.ts";
+import { gcReport, reachableKeys } from "./cli_gc.ts";
+import { collectGarbage } from "./gc.ts";
+import type { Plan } from "./plan.ts";
+import type { Project } from "./project.ts";
+import { progressView } from "./progress.ts";
+import type { Experiment } from "./experiment.ts";
+import { IssueList } from "./errors.ts";
+
+/** Options that differ between `run` and `report`. */
+export interface RunMode {
+  /** Plan only up to the last stage that declares `display`, print it, keep quiet otherwise. */
+  readonly report: boolean;
+  /** Module with `exec-node`, for workers. */
+  readonly entry?: string;
+  readonly argv: readonly string[];
+}
+
+/** Runs the command; returns the exit code. */
+export async function runCommand(
+  project: Project,
+  flags: RunFlags,
+  mode: RunMode,
+): Promise<number> {
+  const exp = await load(project, flags.experiment ?? project.defaultExperiment, {
+    set: flags.set,
+    variants: flags.variants,
+  });
+  const jobs = chooseJobs(exp, flags);
+  const store = openStore(project, flags.store);
+  const only = mode.report ? [displayStage(project)] : flags.only.length ? flags.only : undefined;
+  const p = await planExperiment(project, exp, store, {
+    only,
+    force: flags.force,
+    from: flags.from,
+    onWarn: warn,
+  });
+  const executorName = jobs > 1 ? `${jobs} workers` : "in-process";
+  console.error(planHeader(p, store, executorName));
+  if (flags.dryRun) {
+    console.log(planTable(p));
+    return 0;
+  }
+  const { result, seconds } = await withInterrupt((signal) => {
+    const view = progressView(p, { tty: Deno.stderr.isTerminal() });
+    return runPlanned(project, p, store, {
+      jobs,
+      signal,
+      observer: view.observer,
+      workerEntry: mode.entry,
+      argv: mode.argv,
+    })
+      .finally(() => view.stop());
+  });
+  for (const text of await displays(project, p, store, result.outcomes)) console.log(`\n${text}\n`);
+  const anyRan = [...result.outcomes.values()].some((o) => o.status !== "hit");
+  if (!mode.report || anyRan) console.error(summary(p, result.outcomes, seconds));
+  for (const line of failures(p, result.outcomes)) console.error(line);
+  console.error(`run ${result.runId} recorded in ${store.ledgerPath}`);
+  if (flags.gc && !result.interrupted) await gcAfter(project, store, p);
+  return result.interrupted ? 130 : result.ok ? 0 : 1;
+}
+
+function chooseJobs(exp: Experiment, flags: RunFlags): number {
+  const kind = flags.executor ?? exp.executor?.kind ?? "local";
+  if (kind === "slurm") {
+    const issues = new IssueList();
+    issues.add(
+      flags.executor ? "--executor" : exp.files[0],
+      flags.executor ? [] : ["executor", "kind"],
+      "the Slurm executor is not available yet (issue 8); use local",
+    );
+    issues.throwIfAny();
+  }
+  const fromFile = exp.executor?.kind === "local" ? exp.executor.jobs : undefined;
+  return flags.jobs ?? fromFile ?? navigator.hardwareConcurrency;
+}
+
+/** The last stage (in DAG order) that declares a display output. */
+export function displayStage(project: Project): string {
+  const stage = project.order.findLast((s) => project.registry[s].display !== undefined);
+  if (stage === undefined) {
+    const issues = new IssueList();
+    issues.add("registry", [], "no stage declares a display output, so there is nothing to report");
+    issues.throwIfAny();
+  }
+  return stage!;
+}
+
+async function withInterrupt<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<{ result: T; seconds: number }> {
+  const ctrl = new AbortController();
+  const onInt = () => {
+    if (ctrl.signal.aborted) Deno.exit(130);
+    console.error(
+      "\ninterrupting: stopping stages (they keep their state; re-run to resume). Ctrl-C again exits now.",
+    );
+    ctrl.abort();
+  };
+  Deno.addSignalListener("SIGINT", onInt);
+  Deno.addSignalListener("SIGTERM", onInt);
+  const t0 = performance.now();
+  try {
+    const result = await work(ctrl.signal);
+    return { result, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInt);
+    Deno.removeSignalListener("SIGTERM", onInt);
+  }
+}
+
+async function gcAfter(project: Project, store: ReturnType<typeof openStore>, p: Plan) {
+  const keep = await reachableKeys(project, store);
+  for (const n of p.nodes) keep.add(n.key);
+  console.error(gcReport(await collectGarbage(store, keep), false));
+}
+
+function warn(message: string) {
+  console.error(`⚠ ${message}`);
+}

@@ -1,0 +1,30 @@
+/** The CLI help text. @module */
+
+/** Printed by `--help`. */
+export const USAGE = `KeypointGAN lab — cached experiment pipeline
+
+Usage: deno task <task> [args]     (tasks wrap: deno run -A main.ts <command> [args])
+
+Commands:
+  run [experiment] [flags]   run an experiment (default: ablation); only missing nodes compute
+  report [experiment]        compute what the report needs, print its tables
+  runs [id [id]]             list runs in the ledger; show one; compare two (prefix or "last")
+  gc [--dry-run]             delete artifacts no experiment in experiments/ reaches
+  exec-node --job FILE       compute one planned node (used by --jobs workers and Slurm jobs)
+
+Flags of run/report:
+  --dry-run                  print the plan: each node cached or to run, and why; run nothing
+  -j, --jobs N               nodes computed at once (default: number of cores; 1 = in-process)
+  --executor local|slurm     where nodes run (default: the experiment's "executor", else local)
+  --only STAGE[,STAGE]       plan only these stages and what they need
+  --force STAGE[@VARIANT]    recompute those nodes and everything downstream (repeatable)
+  --from STAGE               recompute STAGE and everything downstream
+  -s, --set K=V              override a param: stage.param=value or global=value (repeatable;
+                             JSON values, e.g. --set train.steps=200 --set seed=3)
+  --variant NAME             run only these variants (a name or a matrix label; repeatable)
+  --backend NAME             same as --set backend=NAME
+  --store DIR                artifact store (default: $KEYPOINTGAN_STORE, else .cache)
+  --gc                       after the run, gc what no experiment reaches
+
+Exit codes: 0 ok · 1 a node failed · 2 invalid experiment or usage · 130 interrupted
+`;
