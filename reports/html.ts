@@ -85,42 +85,34 @@ function figuresHtml(title: string, figures: readonly FigureBlock[]): string {
   return `<h3>${esc(title)}</h3><div class="figures">${items}</div>`;
 }
 
+/** Provenance columns: header → cell HTML. */
+const PROVENANCE_COLUMNS: readonly [string, (r: ProvenanceRow) => string][] = [
+  ["ref", (r) => esc(r.ref)],
+  ["variants", (r) => esc(r.variants.join(", "))],
+  ["dataset", (r) => esc(r.dataset)],
+  ["variant", (r) => esc(r.variant)],
+  ["prior", (r) => (r.priorSize === 0 ? "full" : esc(r.priorSize))],
+  ["seed", (r) => esc(r.seed ?? "")],
+  ["tier", (r) => esc(r.tier ?? "")],
+  ["backend", (r) => esc(r.backend ?? "")],
+  ["perceptual", (r) => esc(r.perceptual ?? "")],
+  ["steps", (r) => esc(r.steps ?? "")],
+  ["train params ≠ defaults", (r) => esc(r.params)],
+  ["run", (r) => esc(r.runId)],
+  ["evaluation", (r) => key(r.artifactKey)],
+  ["train", (r) => key(r.trainKey)],
+  ["data", (r) => key(r.dataKey)],
+];
+
+const key = (k: string) => `<code title="${esc(k)}">${esc(k.slice(0, 12))}</code>`;
+
 function provenanceHtml(rows: readonly ProvenanceRow[]): string {
-  const cols = [
-    "ref",
-    "variants",
-    "dataset",
-    "variant",
-    "prior",
-    "seed",
-    "tier",
-    "backend",
-    "perceptual",
-    "steps",
-    "run",
-    "evaluation",
-    "train",
-    "data",
-  ];
-  const body = rows.map((r) =>
-    `<tr id="ref-${esc(r.ref)}"><td>${esc(r.ref)}</td><td>${esc(r.variants.join(", "))}</td><td>${
-      esc(r.dataset)
-    }</td>` +
-    `<td>${esc(r.variant)}</td><td>${r.priorSize === 0 ? "full" : esc(r.priorSize)}</td><td>${
-      esc(r.seed ?? "")
-    }</td>` +
-    `<td>${esc(r.tier ?? "")}</td><td>${esc(r.backend ?? "")}</td><td>${
-      esc(r.perceptual ?? "")
-    }</td>` +
-    `<td>${esc(r.steps ?? "")}</td><td>${esc(r.runId)}</td>` +
-    [r.artifactKey, r.trainKey, r.dataKey].map((k) =>
-      `<td><code title="${esc(k)}">${esc(k.slice(0, 12))}</code></td>`
-    ).join("") +
-    "</tr>"
-  ).join("\n");
-  return `<div class="scroll"><table class="provenance"><thead><tr>${
-    cols.map((c) => `<th>${c}</th>`).join("")
-  }</tr></thead>` +
+  const head = PROVENANCE_COLUMNS.map(([h]) => `<th>${esc(h)}</th>`).join("");
+  const body = rows.map((r) => {
+    const cells = PROVENANCE_COLUMNS.map(([, f]) => `<td>${f(r)}</td>`).join("");
+    return `<tr id="ref-${esc(r.ref)}">${cells}</tr>`;
+  }).join("\n");
+  return `<div class="scroll"><table class="provenance"><thead><tr>${head}</tr></thead>` +
     `<tbody>${body}</tbody></table></div>`;
 }
 

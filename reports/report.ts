@@ -28,6 +28,8 @@ export interface ReportContext {
   readonly figures: ReadonlyMap<string, readonly FigureBlock[]>;
   /** One contact sheet per dataset. */
   readonly contactSheets: readonly FigureBlock[];
+  /** The train stage's default params: provenance lists only what differs. */
+  readonly trainDefaults?: Readonly<Record<string, unknown>>;
 }
 
 /** Builds one report section, or null when the evaluations have nothing for it. */
@@ -113,8 +115,21 @@ const datasetsSection: SectionBuilder = (ctx) =>
     }
     : null;
 
+/** "k=v, …" of the params that differ from `defaults` (all of them without defaults). */
+export function paramsDiff(
+  params: Readonly<Record<string, unknown>>,
+  defaults?: Readonly<Record<string, unknown>>,
+): string {
+  return Object.keys(params).sort()
+    .filter((k) => !defaults || JSON.stringify(params[k]) !== JSON.stringify(defaults[k]))
+    .map((k) => `${k}=${JSON.stringify(params[k])}`).join(", ");
+}
+
 /** One provenance row per evaluation. */
-export function provenanceRows(inputs: readonly EvaluationInput[]): ProvenanceRow[] {
+export function provenanceRows(
+  inputs: readonly EvaluationInput[],
+  trainDefaults?: Readonly<Record<string, unknown>>,
+): ProvenanceRow[] {
   return inputs.map(({ provenance: p, record: r }) => ({
     ...p,
     dataset: `${r.dataset.kind}: ${r.dataset.name}`,
@@ -127,13 +142,14 @@ export function provenanceRows(inputs: readonly EvaluationInput[]): ProvenanceRo
     steps: r.model.steps,
     dataKey: r.dataset.artifactKey,
     trainKey: r.model.artifactKey,
+    params: paramsDiff(r.model.params, trainDefaults),
   }));
 }
 
 const provenanceSection: SectionBuilder = (ctx) => ({
   id: "provenance",
   title: "Provenance",
-  blocks: [{ type: "provenance", rows: provenanceRows(ctx.inputs) }],
+  blocks: [{ type: "provenance", rows: provenanceRows(ctx.inputs, ctx.trainDefaults) }],
 });
 
 /** Options of {@link buildReport}. */
@@ -144,6 +160,8 @@ export interface ReportOptions {
   readonly contactSheets?: readonly FigureBlock[];
   /** Sections inserted before Provenance (e.g. "Real data"). */
   readonly extraSections?: readonly SectionBuilder[];
+  /** The train stage's default params (provenance shows the differences). */
+  readonly trainDefaults?: Readonly<Record<string, unknown>>;
 }
 
 /** The whole report as data. */
@@ -156,6 +174,7 @@ export function buildReport(inputs: readonly EvaluationInput[], opts: ReportOpti
     claims: checkClaims(inputs),
     figures: opts.figures ?? new Map(),
     contactSheets: opts.contactSheets ?? [],
+    trainDefaults: opts.trainDefaults,
   };
   const builders = [
     summarySection,

@@ -140,6 +140,8 @@ export interface ProvenanceRow extends Provenance {
   readonly steps: number | null;
   readonly dataKey: string;
   readonly trainKey: string;
+  /** Train params that differ from the stage defaults, "k=v, …". */
+  readonly params: string;
 }
 
 /** A report section (Tables, Paper claims, Charts, …; later e.g. "Real data"). */
