@@ -79,14 +79,25 @@ export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Maps a path inside a source file to its 1-based position. */
+export type Locator = (
+  path: readonly PathSegment[],
+) => { line: number; column: number } | undefined;
+
 /** Collects issues from several checks; throws them all at once. */
 export class IssueList {
   readonly items: Issue[] = [];
+  /** Source → locator; issues without a position get one from it when thrown. */
+  readonly locators: Map<string, Locator> = new Map();
   add(source: string, path: readonly PathSegment[], message: string): void {
     this.items.push({ source, path: [...path], message });
   }
   /** Throws an `ExperimentError` if anything was collected. */
   throwIfAny(): void {
-    if (this.items.length > 0) throw new ExperimentError(this.items);
+    if (this.items.length === 0) return;
+    throw new ExperimentError(this.items.map((i) => {
+      const pos = i.line === undefined ? this.locators.get(i.source)?.(i.path) : undefined;
+      return pos === undefined ? i : { ...i, ...pos };
+    }));
   }
 }

@@ -8,7 +8,7 @@
  */
 import { hostname } from "node:os";
 import { errorMessage } from "./errors.ts";
-import { listTree, removeIfExists } from "./fsutil.ts";
+import { removeIfExists } from "./fsutil.ts";
 import type { JobInput, NodeEvent, NodeJob, NodeOutcome } from "./job.ts";
 import { acquireLock, type LockOptions } from "./lock.ts";
 import { NodeLog } from "./node_log.ts";

@@ -106,7 +106,7 @@ export function checkExperimentFile(
     matrix: "matrix" in value
       ? checkMatrix(project, value.matrix, { ...at, path: ["matrix"] })
       : {},
-    executor: "executor" in value &&
+    executor: "executor" in value && checkExecutorKind(value.executor, at) &&
         checkField(executorSchema, value.executor, { ...at, path: ["executor"] })
       ? executorSchema.parse(value.executor)
       : undefined,
@@ -195,4 +195,16 @@ function checkTarget(project: Project, target: unknown, at: At): string | undefi
     return target;
   }
   return undefined;
+}
+
+/** A clear message for an unknown executor kind (zod's union error says only "Invalid input"). */
+function checkExecutorKind(executor: unknown, at: At): boolean {
+  const kind = isRecord(executor) ? executor.kind : undefined;
+  if (kind === "local" || kind === "slurm" || !isRecord(executor)) return true;
+  at.issues.add(
+    at.source,
+    ["executor", "kind"],
+    `expected "local" or "slurm", received ${JSON.stringify(kind)}`,
+  );
+  return false;
 }

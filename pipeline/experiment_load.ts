@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
-import { type Issue, IssueList, type PathSegment } from "./errors.ts";
+import type { IssueList, PathSegment } from "./errors.ts";
 import { checkExperimentFile, type ExperimentFile } from "./experiment_file.ts";
 import { parseJsonc } from "./jsonc.ts";
 import type { Project } from "./project.ts";
@@ -67,14 +67,8 @@ async function loadOne(
     doc.forEach((i) => issues.items.push(i));
     return { id: path };
   }
-  const local = new IssueList();
-  const file = checkExperimentFile(project, doc.value, display, local);
-  for (const issue of local.items) issues.items.push(withPosition(issue, doc.locate(issue.path)));
-  return { id: path, file };
-}
-
-function withPosition(issue: Issue, pos: { line: number; column: number } | undefined): Issue {
-  return pos === undefined ? issue : { ...issue, ...pos };
+  issues.locators.set(display, doc.locate);
+  return { id: path, file: checkExperimentFile(project, doc.value, display, issues) };
 }
 
 /** Resolves a name (`experiments/<name>.jsonc|json`) or a path (relative to cwd or `fromFile`). */

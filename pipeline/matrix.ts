@@ -39,7 +39,9 @@ export function checkMatrix(project: Project, matrix: unknown, at: At): Matrix {
       at.issues.add(
         at.source,
         path,
-        `expected a non-empty array of values, received ${typeName(values)}`,
+        `expected a non-empty array of values, received ${
+          Array.isArray(values) ? "an empty array" : typeName(values)
+        }`,
       );
       continue;
     }
