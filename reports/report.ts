@@ -9,6 +9,7 @@ import { buildCharts } from "./charts.ts";
 import { checkClaims } from "./claims.ts";
 import { buildTables } from "./tables.ts";
 import type {
+  ChartBlock,
   ClaimResult,
   EvaluationInput,
   FigureBlock,
@@ -24,6 +25,7 @@ export interface ReportContext {
   readonly inputs: readonly EvaluationInput[];
   readonly tables: readonly PaperTable[];
   readonly claims: readonly ClaimResult[];
+  readonly charts: readonly ChartBlock[];
   /** Evaluation ref → its qualitative figures (PNG). */
   readonly figures: ReadonlyMap<string, readonly FigureBlock[]>;
   /** One contact sheet per dataset. */
@@ -88,7 +90,7 @@ const claimsSection: SectionBuilder = (ctx) => ({
 });
 
 const chartsSection: SectionBuilder = (ctx) => {
-  const charts = buildCharts(ctx.inputs, ctx.tables);
+  const charts = ctx.charts;
   if (charts.length === 0) return null;
   return {
     id: "charts",
@@ -172,6 +174,7 @@ export function buildReport(inputs: readonly EvaluationInput[], opts: ReportOpti
     inputs,
     tables,
     claims: checkClaims(inputs),
+    charts: buildCharts(inputs, tables),
     figures: opts.figures ?? new Map(),
     contactSheets: opts.contactSheets ?? [],
     trainDefaults: opts.trainDefaults,
@@ -190,5 +193,8 @@ export function buildReport(inputs: readonly EvaluationInput[], opts: ReportOpti
     title: opts.title ?? `KeypointGAN — ${opts.experiment}`,
     experiment: opts.experiment,
     sections: builders.map((b) => b(ctx)).filter((s): s is Section => s !== null),
+    tables,
+    claims: ctx.claims,
+    charts: ctx.charts,
   };
 }

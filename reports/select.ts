@@ -86,7 +86,8 @@ export interface Selector {
 export interface MetricRef {
   readonly protocol: ProtocolId;
   readonly predictor: Predictor;
-  readonly split?: "test" | "train";
+  /** Split name (default "test"; "train" = the post-processing split of synthetic data). */
+  readonly split?: string;
   readonly flip?: FlipMode;
   /** `all` (default) or an activity name. */
   readonly column?: string;

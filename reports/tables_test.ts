@@ -119,6 +119,7 @@ Deno.test("tables: a failed post-processing fit shows why instead of a number", 
       measurements: i.record.measurements.filter((m) => m.predictor !== "model+postprocess"),
       postprocess: {
         status: "failed" as const,
+        split: "train",
         trainFrames: 10,
         message: "least squares needs at least 136 samples, got 10",
       },

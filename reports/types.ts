@@ -156,4 +156,8 @@ export interface Report {
   readonly title: string;
   readonly experiment: string;
   readonly sections: readonly Section[];
+  /** The paper tables, claims and charts also shown in `sections` (for the other outputs). */
+  readonly tables: readonly PaperTable[];
+  readonly claims: readonly ClaimResult[];
+  readonly charts: readonly ChartBlock[];
 }

@@ -25,8 +25,11 @@ export type Predictor =
 /** One protocol score of one predictor on one split. */
 export interface Measurement extends ProtocolScore {
   readonly predictor: Predictor;
-  /** `test` = held-out subjects; `train` = the labelled training frames used by post-processing. */
-  readonly split: "test" | "train";
+  /**
+   * The split: one of `header.evalSplits` ("test" = held-out subjects, first), or the
+   * post-processing split (e.g. "train": the labelled frames the regressor is fitted on).
+   */
+  readonly split: string;
 }
 
 /** Training curves condensed to a bounded number of points per loss. */
@@ -42,6 +45,8 @@ export interface TrainingCurves {
 export interface FigureEntry {
   /** Path relative to the evaluation artifact, e.g. `figures/predictions.png`. */
   readonly file: string;
+  /** `model`: shows this model's outputs; `dataset`: the dataset's contact sheet (copied). */
+  readonly kind: "model" | "dataset";
   readonly title: string;
   readonly caption: string;
 }
@@ -86,9 +91,20 @@ export interface EvaluationRecord {
     readonly params: Readonly<Record<string, unknown>>;
   };
   readonly measurements: readonly Measurement[];
+  /** The post-processing fit on `split` (`header.postprocessSplit`), on `trainFrames` frames. */
   readonly postprocess:
-    | { readonly status: "fitted"; readonly trainFrames: number; readonly ridge: number }
-    | { readonly status: "failed"; readonly trainFrames: number; readonly message: string };
+    | {
+      readonly status: "fitted";
+      readonly split: string;
+      readonly trainFrames: number;
+      readonly ridge: number;
+    }
+    | {
+      readonly status: "failed";
+      readonly split: string;
+      readonly trainFrames: number;
+      readonly message: string;
+    };
   readonly training: TrainingCurves;
   readonly figures: readonly FigureEntry[];
   /** Honest remarks (e.g. which joints were unavailable, why a figure is missing). */
