@@ -60,8 +60,9 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions): Promise<Outcome
       } else if (signal.aborted) {
         await end(node, { status: "aborted", seconds: 0, error: "interrupted before it started" });
       } else if (node.deps.every((d) => outcomes.has(d))) {
-        if (node.state.status === "cached") await end(node, { status: "hit", seconds: 0 });
-        else if (running.size < opts.executor.slots) {
+        if (node.state.status === "cached") {
+          await end(node, { status: "hit", seconds: 0, summary: node.state.summary });
+        } else if (running.size < opts.executor.slots) {
           running.set(node.key, start(plan, node, opts, signal, end, running));
         }
       }

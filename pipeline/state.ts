@@ -12,6 +12,7 @@ import type { Plan, PlanNode } from "./plan.ts";
 import type { Store } from "./store.ts";
 import { IssueList } from "./errors.ts";
 import { hint } from "./suggest.ts";
+import type { StageSummary } from "./stage.ts";
 
 /** Why a node will run. */
 export type Reason =
@@ -34,7 +35,7 @@ export type Reason =
 
 /** A node's state before running. */
 export type NodeState =
-  | { readonly status: "cached"; readonly runId: string }
+  | { readonly status: "cached"; readonly runId: string; readonly summary: StageSummary }
   | { readonly status: "run"; readonly reasons: readonly Reason[]; readonly resumes: boolean };
 
 /** Options of `explainPlan`. */
@@ -64,7 +65,7 @@ export async function explainPlan(
     }
     const v = await store.verify(node.key);
     if (v.status === "ok") {
-      node.state = { status: "cached", runId: v.manifest.runId };
+      node.state = { status: "cached", runId: v.manifest.runId, summary: v.manifest.summary };
       continue;
     }
     const reasons: Reason[] = [];

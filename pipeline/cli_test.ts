@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const MAIN = fileURLToPath(new URL("../tests/fixtures/main.ts", import.meta.url));
+
+async function cli(...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    stdin: "null",
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
+
+Deno.test("CLI: an invalid experiment exits 2, lists every issue, writes nothing", async () => {
+  const dir = join(await Deno.makeTempDir(), "store");
+  const r = await cli("run", "fx", "--store", dir, "--set", "scale.factr=2", "--set", "sead=1");
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /2 problems found; nothing was run/);
+  assert.match(
+    r.stderr,
+    /--set scale\.factr: unknown param "factr" of stage "scale"; did you mean "factor"\?/,
+  );
+  assert.match(r.stderr, /--set sead: unknown global "sead"; did you mean "seed"\?/);
+  assert.equal(await Deno.stat(dir).then(() => true, () => false), false);
+});
+
+Deno.test("CLI: bad flags are usage errors (exit 2)", async () => {
+  assert.equal((await cli("run", "--jobs", "0")).code, 2);
+  assert.equal((await cli("run", "--frobnicate")).code, 2);
+  assert.equal((await cli("nope")).code, 2);
+});
+
+Deno.test("CLI: run, dry-run with reasons, failure summary, report, runs compare", async () => {
+  const store = await Deno.makeTempDir();
+  const ok = await cli("run", "fx", "--store", store, "-j", "1");
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /Fixture table\nbase\t\d+/);
+  assert.match(ok.stderr, /10 ran — total/);
+
+  const dry = await cli("run", "fx", "--store", store, "--dry-run", "--set", "slow.steps=4");
+  assert.equal(dry.code, 0);
+  assert.match(dry.stdout, /│ slow\s+│ base\s+│ [0-9a-f]{12} │ param steps 3→4\s+│/);
+  assert.match(dry.stdout, /│ source\s+│ base\s+│ [0-9a-f]{12} │ cached\s+│/);
+
+  const failed = await cli(
+    "run",
+    "fx",
+    "--store",
+    store,
+    "-j",
+    "1",
+    "--set",
+    "slow.failAt=0",
+    "--variant",
+    "base",
+  );
+  assert.equal(failed.code, 1);
+  assert.match(
+    failed.stderr,
+    /✖ slow \(base\): failing on purpose at step 0\n\s+log: .*slow\.[0-9a-f]{12}\.log/,
+  );
+  assert.match(failed.stderr, /│ summarize\s+│ base\s+│ skipped/);
+
+  const report = await cli("report", "fx", "--store", store);
+  assert.equal(report.code, 0);
+  assert.match(report.stdout, /Fixture table/);
+  assert.doesNotMatch(report.stderr, /│ stage/, "nothing ran, so no summary table");
+
+  const runs = await cli("runs", "--store", store);
+  assert.match(runs.stdout, /│ fx\s+│ failed │ 0\/2\/2/);
+  const ids = [...runs.stdout.matchAll(/\d{8}-\d{6}-[0-9a-f]{4}/g)].map((m) => m[0]);
+  const compare = await cli("runs", "--store", store, ids[1], ids[0]);
+  assert.equal(compare.code, 0);
+  assert.match(compare.stdout, /base slow\.failAt\s+│ 0\s+│ —/);
+  await Deno.remove(store, { recursive: true });
+});
