@@ -47,7 +47,7 @@ export function runStageContract(
     { name: `stage contract: ${stage.name}`, ignore: fixture.skip !== undefined },
     async (t) => {
       for (const check of await checkStageContract(stage, fixture, project())) {
-        await t.step(check.property, () => assert.equal(check.error, undefined, check.error));
+        await t.step(check.property, () => assert.equal(check.error, undefined, check.error ?? ""));
       }
     },
   );
