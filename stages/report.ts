@@ -1,0 +1,169 @@
+/**
+ * `report`: fan-in over every evaluation of the experiment → the paper's Tables 1–5 with the
+ * paper's values beside ours (terminal, Markdown, CSV, JSON), the paper claims checked on our
+ * numbers, and one self-contained offline HTML report with charts and figures.
+ *
+ * Reads only its declared inputs (the evaluation artifacts); every `metrics.json` is validated
+ * before any output is written.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { z } from "zod";
+import { defineStage } from "../pipeline/stage.ts";
+import type { ArtifactRef } from "../pipeline/stage.ts";
+import {
+  APPROACH_FRACTION,
+  FAILS_TO_CONVERGE_FRACTION,
+  NO_HELP_TOLERANCE,
+  PRIOR_CLOSE_TOLERANCE,
+} from "../reports/claims.ts";
+import { renderHtml } from "../reports/html.ts";
+import { renderTablesCsv } from "../reports/render_csv.ts";
+import { renderTablesMarkdown } from "../reports/render_markdown.ts";
+import { renderTablesText } from "../reports/render_text.ts";
+import { buildReport, provenanceRows } from "../reports/report.ts";
+import { renderSvg } from "../reports/svg.ts";
+import type { EvaluationInput, FigureBlock } from "../reports/types.ts";
+import { loadVegaScripts } from "../reports/vendor.ts";
+import { parseEvaluationRecord } from "./_evaluation_schema.ts";
+
+const params = z.strictObject({
+  /** Report title; empty = "KeypointGAN — <experiment>". */
+  title: z.string().default(""),
+  /** Embed each evaluation's qualitative figures (PNG) in report.html. */
+  figures: z.boolean().default(true),
+});
+
+/** Reads and validates every evaluation (all of them before any work). */
+async function readEvaluations(
+  refs: readonly ArtifactRef[],
+  experiment: string,
+): Promise<EvaluationInput[]> {
+  const unique = refs.filter((r, i) => refs.findIndex((s) => s.key === r.key) === i);
+  return await Promise.all(unique.map(async (ref, i) => {
+    const file = join(ref.dir, "metrics.json");
+    const record = parseEvaluationRecord(await Deno.readTextFile(file), file);
+    const provenance = {
+      ref: `E${i + 1}`,
+      experiment,
+      variants: ref.variants,
+      runId: ref.runId,
+      artifactKey: ref.key,
+    };
+    return { record, provenance };
+  }));
+}
+
+async function png(dir: string, file: string): Promise<string> {
+  const bytes = await Deno.readFile(join(dir, file));
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}
+
+/** Model figures per evaluation ref, and one contact sheet per dataset artifact. */
+async function readFigures(
+  refs: readonly ArtifactRef[],
+  inputs: readonly EvaluationInput[],
+  withModel: boolean,
+) {
+  const figures = new Map<string, FigureBlock[]>(), sheets = new Map<string, FigureBlock>();
+  for (const { record, provenance } of inputs) {
+    const dir = refs.find((r) => r.key === provenance.artifactKey)!.dir;
+    for (const f of record.figures) {
+      if (f.kind === "dataset") {
+        const title = `${record.dataset.kind}: ${record.dataset.name}`;
+        if (!sheets.has(record.dataset.artifactKey)) {
+          sheets.set(record.dataset.artifactKey, {
+            title,
+            caption: f.caption,
+            pngBase64: await png(dir, f.file),
+          });
+        }
+      } else if (withModel) {
+        const list = figures.get(provenance.ref) ?? [];
+        list.push({ title: f.title, caption: f.caption, pngBase64: await png(dir, f.file) });
+        figures.set(provenance.ref, list);
+      }
+    }
+  }
+  return { figures, contactSheets: [...sheets.values()] };
+}
+
+const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
+
+/** The stage. */
+export const report = defineStage({
+  name: "report",
+  version: 1,
+  description:
+    "Paper Tables 1–5 (ours beside the paper), paper claims, and the offline HTML report",
+  params,
+  inputs: { evaluations: { stage: "evaluate", from: "all" } },
+  outputs: [
+    "tables.txt",
+    "tables.md",
+    "tables.csv",
+    "tables.json",
+    "claims.json",
+    "report.html",
+    "charts/",
+  ],
+  display: "tables.txt",
+  cost: () => 5,
+  async run(ctx) {
+    const refs = ctx.inputs.evaluations as ArtifactRef[];
+    const inputs = await readEvaluations(refs, ctx.experiment);
+    const extras = await readFigures(refs, inputs, ctx.params.figures);
+    const rep = buildReport(inputs, {
+      experiment: ctx.experiment,
+      title: ctx.params.title || undefined,
+      ...extras,
+    });
+    const prov = inputs.map((i) => i.provenance);
+    const out = (f: string) => join(ctx.outDir, f);
+    await Deno.writeTextFile(out("tables.txt"), renderTablesText(rep.tables, prov));
+    await Deno.writeTextFile(out("tables.md"), renderTablesMarkdown(rep.title, rep.tables, prov));
+    await Deno.writeTextFile(out("tables.csv"), renderTablesCsv(rep.tables, prov));
+    const evaluations = provenanceRows(inputs);
+    await Deno.writeTextFile(
+      out("tables.json"),
+      json({
+        format: "keypointgan-tables",
+        experiment: ctx.experiment,
+        tables: rep.tables,
+        evaluations,
+      }),
+    );
+    const thresholds = {
+      NO_HELP_TOLERANCE,
+      PRIOR_CLOSE_TOLERANCE,
+      FAILS_TO_CONVERGE_FRACTION,
+      APPROACH_FRACTION,
+    };
+    await Deno.writeTextFile(
+      out("claims.json"),
+      json({ experiment: ctx.experiment, thresholds, claims: rep.claims, evaluations }),
+    );
+    await Deno.mkdir(out("charts"));
+    for (const [i, chart] of rep.charts.entries()) {
+      await Deno.writeTextFile(
+        out(`charts/${chart.id}.svg`),
+        await renderSvg(chart.spec, chart.id),
+      );
+      ctx.progress(i + 1, rep.charts.length + 1, chart.id);
+    }
+    await Deno.writeTextFile(out("report.html"), renderHtml(rep, await loadVegaScripts()));
+    ctx.progress(rep.charts.length + 1, rep.charts.length + 1);
+    const count = (v: string) => rep.claims.filter((c) => c.verdict === v).length;
+    return {
+      evaluations: inputs.length,
+      claimsHold: count("holds"),
+      claimsFail: count("does not hold"),
+      claimsUnmeasured: count("not measured in this run"),
+    };
+  },
+});
