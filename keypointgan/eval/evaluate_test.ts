@@ -34,13 +34,24 @@ function catDataset(): Dataset {
       pairMode: "video",
       maxGap: 1,
       activities: [],
+      subjects: ["s0"],
       originalSize: 4,
+      extraSplits: [],
+      evalSplits: ["test"],
+      postprocessSplit: "train",
       source: {},
       arrays: {},
     },
     train: catSplit(40, 0),
     test: catSplit(10, 100),
-    prior: { count: 0, keypoints: new Float32Array(), source: "test" },
+    prior: {
+      count: 0,
+      keypoints: new Float32Array(),
+      video: new Int32Array(),
+      frame: new Int32Array(),
+      source: "test",
+    },
+    extra: {},
   };
 }
 
@@ -56,11 +67,11 @@ function distort(xy: Float32Array): Float32Array {
 
 Deno.test("scorePredictions: post-processing undoes a linear distortion; baseline and train scored", () => {
   const ds = catDataset();
-  const trainIndices = stridedIndices(ds.train.count, 30);
+  const fitIndices = stridedIndices(ds.train.count, 30);
   const preds = {
-    test: distort(ds.test.keypoints),
-    train: distort(gatherRows(ds.train.keypoints, 18, trainIndices)),
-    trainIndices,
+    eval: { test: distort(ds.test.keypoints) },
+    fit: distort(gatherRows(ds.train.keypoints, 18, fitIndices)),
+    fitIndices,
   };
   const { measurements, postprocess } = scorePredictions(ds, preds);
   assert.equal(postprocess.status, "fitted");
@@ -73,18 +84,18 @@ Deno.test("scorePredictions: post-processing undoes a linear distortion; baselin
   assert.deepEqual(measurements.map((m) => `${m.predictor}/${m.split}`), [
     "model/test",
     "mean_pose/test",
-    "model/train",
     "model+postprocess/test",
+    "model/train",
   ]);
 });
 
 Deno.test("scorePredictions: too few training frames records a failed fit, keeps the rest", () => {
   const ds = catDataset();
-  const trainIndices = stridedIndices(ds.train.count, 5); // 5 samples for an 18-dim map
+  const fitIndices = stridedIndices(ds.train.count, 5); // 5 samples for an 18-dim map
   const preds = {
-    test: ds.test.keypoints,
-    train: gatherRows(ds.train.keypoints, 18, trainIndices),
-    trainIndices,
+    eval: { test: ds.test.keypoints },
+    fit: gatherRows(ds.train.keypoints, 18, fitIndices),
+    fitIndices,
   };
   const { measurements, postprocess } = scorePredictions(ds, preds);
   assert.equal(postprocess.status, "failed");
