@@ -95,8 +95,8 @@ async function readFigures(
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
 
-/** The stage. */
-export const report = defineStage({
+/** The `report` stage. */
+export default defineStage({
   name: "report",
   version: 1,
   description:

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { ArtifactRef, StageContext } from "../pipeline/stage.ts";
 import { fixtureEvaluations } from "../tests/fixtures/evaluations.ts";
-import { report } from "./report.ts";
+import report from "./report.ts";
 
 /** 4×4 PNG. */
 const PNG = Uint8Array.from(
