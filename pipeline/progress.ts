@@ -88,6 +88,9 @@ function linesView(plan: Plan, opts: ProgressOptions): ProgressView {
   };
 }
 
+/** Erase the terminal line first, so a short log line leaves no remains of a bar. */
+const CLEAR = "\x1b[2K";
+
 function barsView(plan: Plan): ProgressView {
   const model = new ProgressModel(plan);
   const multi = new cliProgress.MultiBar({
@@ -111,12 +114,12 @@ function barsView(plan: Plan): ProgressView {
         if (bar) multi.remove(bar);
         bars.delete(e.node.key);
         const line = endLine(plan, e);
-        if (line) multi.log(line + "\n");
+        if (line) multi.log(`${CLEAR}${line}\n`);
       } else if (e.event.type === "progress") {
         const bar = bars.get(e.node.key);
         bar?.setTotal(Math.max(1, e.event.total));
         bar?.update(e.event.done, { label, rate: model.rate(e.node.key) });
-      } else multi.log(`  ${label} │ ${e.event.message}\n`);
+      } else multi.log(`${CLEAR}  ${label} │ ${e.event.message}\n`);
       overall.update(Math.round(model.fraction() * 1000), { nodes: model.nodesText() });
     },
     stop: () => multi.stop(),

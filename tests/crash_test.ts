@@ -84,26 +84,34 @@ Deno.test("kill -9 mid-stage: nothing looks complete; a re-run resumes and finis
   await Deno.remove(fresh.dir, { recursive: true });
 });
 
-Deno.test("Ctrl-C stops the run, exits 130 with a summary, and a re-run resumes", async () => {
-  const dir = await tempStore();
-  const child = spawnCli(["run", "fx_slow", "--store", dir, "--jobs", "1"]);
-  const out = watch(child);
-  await out.waitFor(/slow · default [1-8]\d%/);
-  child.kill("SIGINT");
-  const { code } = await child.status;
-  await out.done;
-  await child.stdout.cancel();
-  const rest = out.seen.join("\n");
-  assert.equal(code, 130);
-  assert.match(rest, /interrupting/);
-  assert.match(rest, /│ slow\s+│ default\s+│ aborted/);
-  const ledger = await readLedger(join(dir, "ledger.jsonl"));
-  assert.equal(ledger.at(-1)?.status, "interrupted");
-  const store = openStore(project, dir);
-  const p = await plan(project, await load(project, "fx_slow"), store);
-  assert.ok((await run(project, p, store)).ok);
-  await Deno.remove(dir, { recursive: true });
-});
+for (const jobs of ["1", "2"]) {
+  Deno.test(`Ctrl-C (--jobs ${jobs}) stops the run, exits 130 with a summary; a re-run resumes`, async () => {
+    const dir = await tempStore();
+    const child = spawnCli(["run", "fx_slow", "--store", dir, "--jobs", jobs]);
+    const out = watch(child);
+    await out.waitFor(/slow · default [1-8]\d%/);
+    child.kill("SIGINT");
+    const { code } = await child.status;
+    await out.done;
+    await child.stdout.cancel();
+    const rest = out.seen.join("\n");
+    assert.equal(code, 130);
+    assert.match(rest, /interrupting/);
+    assert.match(rest, /│ slow\s+│ default\s+│ aborted/);
+    const ledger = await readLedger(join(dir, "ledger.jsonl"));
+    assert.equal(ledger.at(-1)?.status, "interrupted");
+    const store = openStore(project, dir);
+    const p = await plan(project, await load(project, "fx_slow"), store);
+    const again = await run(project, p, store);
+    assert.ok(again.ok);
+    const slow = again.outcomes.get(nodeOf(p, "slow")!.key)!;
+    assert.ok(
+      Number(slow.summary?.resumedFrom) > 0,
+      "the interrupted stage resumes from its checkpoint",
+    );
+    await Deno.remove(dir, { recursive: true });
+  });
+}
 
 Deno.test("two runs on one store at once compute each node once", async () => {
   const dir = await tempStore();
