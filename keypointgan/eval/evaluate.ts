@@ -14,7 +14,7 @@ import type { Dataset, Split } from "../data/types.ts";
 import { meanPose, tilePose } from "./baselines.ts";
 import { evaluateProtocols } from "./protocols.ts";
 import type { EvaluationRecord, Measurement, Predictor } from "./record.ts";
-import { applyLinearMap, fitLinearMap, IllPosedFitError } from "./regression.ts";
+import { applyLinearMap, fitLinearMap, IllPosedFitError, type LinearMap } from "./regression.ts";
 
 /** Up to `max` indices spread evenly over `[0, count)` (all of them when `max` is 0 or ≥ count). */
 export function stridedIndices(count: number, max: number): number[] {
@@ -72,8 +72,10 @@ export interface Predictions {
   readonly fitIndices: readonly number[];
 }
 
-/** Result of {@link scorePredictions}. */
-export type Scores = Pick<EvaluationRecord, "measurements" | "postprocess">;
+/** Result of {@link scorePredictions}: the record's scores and the fitted map (null if failed). */
+export type Scores = Pick<EvaluationRecord, "measurements" | "postprocess"> & {
+  readonly map: LinearMap | null;
+};
 
 function scoreSplit(
   dataset: Dataset,
@@ -138,5 +140,5 @@ export function scorePredictions(dataset: Dataset, preds: Predictions, ridge = 0
   const postprocess = typeof map === "string"
     ? { status: "failed" as const, split: fitName, trainFrames: m, message: map }
     : { status: "fitted" as const, split: fitName, trainFrames: m, ridge };
-  return { measurements, postprocess };
+  return { measurements, postprocess, map: typeof map === "string" ? null : map };
 }

@@ -130,3 +130,47 @@ Deno.test("curves: jsonl parsing names the bad line; condensing averages buckets
   assert.deepEqual(c.values, { a: [15, 35], b: [1, 1] });
   assert.deepEqual(condenseCurves([], ["a"]).step, []);
 });
+
+Deno.test("scorePredictions: every evaluation split is scored; the map comes from postprocessSplit", () => {
+  const base = catDataset();
+  const ds: Dataset = {
+    ...base,
+    header: {
+      ...base.header,
+      extraSplits: ["helen-train", "helen-test"],
+      evalSplits: ["test", "helen-test"],
+      postprocessSplit: "helen-train",
+    },
+    extra: { "helen-train": catSplit(30, 7), "helen-test": catSplit(6, 9) },
+  };
+  const fitIndices = stridedIndices(30, 0);
+  const preds = {
+    eval: {
+      test: distort(ds.test.keypoints),
+      "helen-test": distort(ds.extra["helen-test"].keypoints),
+    },
+    fit: distort(ds.extra["helen-train"].keypoints),
+    fitIndices,
+  };
+  const s = scorePredictions(ds, preds);
+  assert.equal(s.postprocess.split, "helen-train");
+  assert.ok(s.map !== null);
+  assert.deepEqual(s.measurements.map((m) => `${m.predictor}/${m.split}`), [
+    "model/test",
+    "mean_pose/test",
+    "model+postprocess/test",
+    "model/helen-test",
+    "mean_pose/helen-test",
+    "model+postprocess/helen-test",
+    "model/helen-train",
+  ]);
+  const pp = s.measurements.find((m) =>
+    m.predictor === "model+postprocess" && m.split === "helen-test"
+  )!;
+  assert.ok(pp.all < 1e-3);
+  assert.throws(
+    () =>
+      scorePredictions({ ...ds, header: { ...ds.header, evalSplits: ["test", "nope"] } }, preds),
+    /has no split "nope" \(it has: train, test, helen-train, helen-test\)/,
+  );
+});
