@@ -35,19 +35,29 @@ const params = z.strictObject({
   figures: z.boolean().default(true),
 });
 
-/** Reads and validates every evaluation (all of them before any work). */
+/**
+ * Reads and validates every evaluation (all of them before any work). A fan-in lists one element
+ * per variant run; runs that share an evaluation artifact become one input with all their labels.
+ */
 async function readEvaluations(
   refs: readonly ArtifactRef[],
   experiment: string,
 ): Promise<EvaluationInput[]> {
-  const unique = refs.filter((r, i) => refs.findIndex((s) => s.key === r.key) === i);
-  return await Promise.all(unique.map(async (ref, i) => {
+  const byKey = new Map<string, { ref: ArtifactRef; labels: string[] }>();
+  for (const ref of refs) {
+    const entry = byKey.get(ref.key) ?? { ref, labels: [] };
+    for (const label of ref.variant !== undefined ? [ref.variant] : ref.variants) {
+      if (!entry.labels.includes(label)) entry.labels.push(label);
+    }
+    byKey.set(ref.key, entry);
+  }
+  return await Promise.all([...byKey.values()].map(async ({ ref, labels }, i) => {
     const file = join(ref.dir, "metrics.json");
     const record = parseEvaluationRecord(await Deno.readTextFile(file), file);
     const provenance = {
       ref: `E${i + 1}`,
       experiment,
-      variants: ref.variants,
+      variants: labels,
       runId: ref.runId,
       artifactKey: ref.key,
     };
