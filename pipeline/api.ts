@@ -21,9 +21,10 @@ import { EXPERIMENT_LEVEL, readIndex } from "./store_index.ts";
 
 const fingerprinters = new WeakMap<Project, Fingerprinter>();
 
-/** Opens the store at `dir`, else `$KEYPOINTGAN_STORE`, else `<root>/.cache`. */
+/** Opens the store at `dir`, else `$KEYPOINTGAN_STORE` (both relative to cwd), else `<root>/.cache`. */
 export function openStore(project: Project, dir?: string): Store {
-  return new Store(resolve(project.root, dir ?? Deno.env.get(STORE_ENV) ?? ".cache"));
+  const given = dir ?? Deno.env.get(STORE_ENV);
+  return new Store(given ? resolve(given) : resolve(project.root, ".cache"));
 }
 
 /** Loads and validates an experiment (a name, a path, or `{ name, value }`). */

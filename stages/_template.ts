@@ -59,7 +59,10 @@ export default defineStage({
     }
     await Deno.writeTextFile(`${ctx.outDir}/result.json`, JSON.stringify({ steps }) + "\n");
     await Deno.mkdir(`${ctx.outDir}/figures`);
-    await Deno.writeTextFile(`${ctx.outDir}/timing.json`, JSON.stringify({ at: Date.now() }) + "\n");
+    await Deno.writeTextFile(
+      `${ctx.outDir}/timing.json`,
+      JSON.stringify({ at: Date.now() }) + "\n",
+    );
     // Scalars for the run ledger (`deno task runs`): final losses, metrics, backend used.
     return { steps };
   },
