@@ -135,7 +135,13 @@ export default defineStage({
     });
     const prov = inputs.map((i) => i.provenance);
     const out = (f: string) => join(ctx.outDir, f);
-    await Deno.writeTextFile(out("tables.txt"), renderTablesText(rep.tables, prov));
+    // The store's location is the user's (default .cache/); the key is this artifact's.
+    const where =
+      `HTML report: .cache/artifacts/${ctx.key}/report.html (default store; else <store>/artifacts/…)`;
+    await Deno.writeTextFile(
+      out("tables.txt"),
+      `${renderTablesText(rep.tables, prov)}\n${where}\n`,
+    );
     await Deno.writeTextFile(out("tables.md"), renderTablesMarkdown(rep.title, rep.tables, prov));
     await Deno.writeTextFile(out("tables.csv"), renderTablesCsv(rep.tables, prov));
     const evaluations = provenanceRows(inputs);
