@@ -56,6 +56,7 @@ Deno.test("an experiment runs end to end, then is entirely cached", async () => 
   });
   const found = await findArtifact(store, "fx", "double[seed=2]", "slow");
   assert.equal(found?.key, nodeOf(p, "slow", "double[seed=2]")!.key);
+  await Deno.remove(store.dir, { recursive: true });
 });
 
 Deno.test("the plan says why a node runs: param changed, input changed", async () => {
@@ -69,6 +70,7 @@ Deno.test("the plan says why a node runs: param changed, input changed", async (
   assert.equal(why("scale", "double[seed=1]"), "param factor 4→5");
   assert.equal(why("slow", "base"), "input changed: scaled");
   assert.equal(why("summarize", "base"), "input changed: results");
+  await Deno.remove(store.dir, { recursive: true });
 });
 
 Deno.test("a failed node skips its dependants; independent nodes finish", async () => {
@@ -89,4 +91,5 @@ Deno.test("a failed node skips its dependants; independent nodes finish", async 
     describeState(nodeOf(again, "slow", "base")!.state),
     "no earlier run; failed last time: failing on purpose at step 1; resumes from saved state",
   );
+  await Deno.remove(store.dir, { recursive: true });
 });

@@ -14,7 +14,8 @@ async function cli(...args: string[]) {
 }
 
 Deno.test("CLI: an invalid experiment exits 2, lists every issue, writes nothing", async () => {
-  const dir = join(await Deno.makeTempDir(), "store");
+  const parent = await Deno.makeTempDir();
+  const dir = join(parent, "store");
   const r = await cli("run", "fx", "--store", dir, "--set", "scale.factr=2", "--set", "sead=1");
   assert.equal(r.code, 2);
   assert.match(r.stderr, /2 problems found; nothing was run/);
@@ -24,6 +25,7 @@ Deno.test("CLI: an invalid experiment exits 2, lists every issue, writes nothing
   );
   assert.match(r.stderr, /--set sead: unknown global "sead"; did you mean "seed"\?/);
   assert.equal(await Deno.stat(dir).then(() => true, () => false), false);
+  await Deno.remove(parent, { recursive: true });
 });
 
 Deno.test("CLI: bad flags are usage errors (exit 2)", async () => {
