@@ -22,6 +22,7 @@ import { renderHtml } from "../reports/html.ts";
 import { renderTablesCsv } from "../reports/render_csv.ts";
 import { renderTablesMarkdown } from "../reports/render_markdown.ts";
 import { renderTablesText } from "../reports/render_text.ts";
+import { type FigureMode, figureRefs } from "../reports/figure_select.ts";
 import { buildReport, provenanceRows } from "../reports/report.ts";
 import { renderSvg } from "../reports/svg.ts";
 import type { EvaluationInput, FigureBlock } from "../reports/types.ts";
@@ -31,8 +32,11 @@ import { parseEvaluationRecord } from "./_evaluation_schema.ts";
 const params = z.strictObject({
   /** Report title; empty = "KeypointGAN — <experiment>". */
   title: z.string().default(""),
-  /** Embed each evaluation's qualitative figures (PNG) in report.html. */
-  figures: z.boolean().default(true),
+  /**
+   * Qualitative figures embedded in report.html: `main` = KeypointGAN and CycleGAN per dataset
+   * (first seed, full prior), `all` = every evaluation (large files), `none`.
+   */
+  figures: z.enum(["main", "all", "none"]).default("main"),
 });
 
 /**
@@ -78,8 +82,9 @@ async function png(dir: string, file: string): Promise<string> {
 async function readFigures(
   refs: readonly ArtifactRef[],
   inputs: readonly EvaluationInput[],
-  withModel: boolean,
+  mode: FigureMode,
 ) {
+  const embed = figureRefs(inputs, mode);
   const figures = new Map<string, FigureBlock[]>(), sheets = new Map<string, FigureBlock>();
   for (const { record, provenance } of inputs) {
     const dir = refs.find((r) => r.key === provenance.artifactKey)!.dir;
@@ -93,7 +98,7 @@ async function readFigures(
             pngBase64: await png(dir, f.file),
           });
         }
-      } else if (withModel) {
+      } else if (embed.has(provenance.ref)) {
         const list = figures.get(provenance.ref) ?? [];
         list.push({ title: f.title, caption: f.caption, pngBase64: await png(dir, f.file) });
         figures.set(provenance.ref, list);

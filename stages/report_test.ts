@@ -51,7 +51,7 @@ async function fixtureArtifacts(root: string): Promise<ArtifactRef[]> {
 function context(
   refs: ArtifactRef[],
   outDir: string,
-): StageContext<{ title: string; figures: boolean }> {
+): StageContext<ReturnType<typeof report.params.parse>> {
   return {
     params: report.params.parse({}),
     inputs: { evaluations: refs },
