@@ -39,10 +39,10 @@ export interface Tier {
 
 export const TIERS: Readonly<Record<TierName, Tier>> = {
   tiny: {
-    imageSize: 32,
-    width: 0.125,
+    imageSize: 16,
+    width: 0.0625,
     dScales: 1,
-    dLayers: 3,
+    dLayers: 2,
     batch: 2,
     steps: 20,
     pretrainSteps: 20,
@@ -79,10 +79,10 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
 /** Why each value is what it is (printed by `deno task summary` and in docs/model.md). */
 export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tier, string>>>> = {
   tiny: {
-    imageSize: "smallest size every network accepts with one D scale (S/8 = 4×4 heatmaps)",
-    width: "4 base channels: shapes and wiring are exercised, arithmetic stays trivial",
-    dScales: "32 px leaves room for one 4×4 PatchGAN scale only",
-    dLayers: "official depth, still valid at 32 px (2×2 patches)",
+    imageSize: "smallest size the networks accept (S/8 = 2×2 heatmaps); the plain CPU backend's naive conv gradients cost ~1 µs per MAC",
+    width: "2 base channels: shapes and wiring are exercised, arithmetic stays trivial",
+    dScales: "16 px leaves room for one PatchGAN scale only",
+    dLayers: "2: the official 3 would leave no output patch at 16 px",
     batch: "2 keeps BatchNorm statistics defined while staying fast",
     steps: "enough to see the reconstruction loss move in a test",
     pretrainSteps: "enough for a smoke run; η is not meant to be good",

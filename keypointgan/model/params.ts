@@ -52,6 +52,17 @@ export class ParamStore {
       .map((n) => this.get(n));
   }
 
+  /** `[name, variable]` pairs of the trainable variables under any of the prefixes. */
+  trainableEntries(prefixes: readonly string[]): [string, tf.Variable][] {
+    return this.names().filter((n) => this.#trainable.has(n) && prefixes.some((p) => n.startsWith(p)))
+      .map((n) => [n, this.get(n)]);
+  }
+
+  /** Every variable (trainable or not) by name, in creation order. */
+  entries(): [string, tf.Variable][] {
+    return [...this.#vars.entries()];
+  }
+
   isTrainable(name: string): boolean {
     return this.#trainable.has(name);
   }

@@ -1,0 +1,60 @@
+import { deepStrictEqual, ok } from "node:assert/strict";
+import { tf } from "../tf.ts";
+import { BatchSource, disposeBatch } from "./batches.ts";
+import { pixelPyramid } from "./features.ts";
+import { Rng } from "./rng.ts";
+import { fakeDataset } from "./testing/fake_dataset.ts";
+import { tinyConfig } from "./testing/tiny_config.ts";
+import { lossNames, Trainer } from "./trainer.ts";
+import { VARIANT_NAMES, type VariantName } from "./variants.ts";
+
+const ds = fakeDataset(16, 0);
+
+function run(variant: VariantName, steps: number, onStep?: (i: number, t: Trainer) => void) {
+  const cfg = tinyConfig(variant);
+  const t = new Trainer(cfg, pixelPyramid(16));
+  const src = new BatchSource(ds, ds.prior);
+  const rng = new Rng(7);
+  const losses: Record<string, number>[] = [];
+  for (let i = 1; i <= steps; i++) {
+    const b = src.sample(2, rng, cfg.flags.supervised);
+    losses.push(t.step(b));
+    disposeBatch(b);
+    onStep?.(i, t);
+  }
+  return { t, losses };
+}
+
+Deno.test("every variant runs a step and reports exactly its declared losses", () => {
+  for (const v of VARIANT_NAMES) {
+    const { t, losses } = run(v, 1);
+    deepStrictEqual(Object.keys(losses[0]).sort(), lossNames(t.cfg.flags).sort(), v);
+    ok(Object.values(losses[0]).every(Number.isFinite), v);
+    t.dispose();
+  }
+});
+
+Deno.test("total losses equal the weighted sums of their parts", () => {
+  const { t, losses } = run("keypointgan_cycle", 2);
+  const w = t.cfg.weights;
+  for (const l of losses) {
+    const g = w.adv * l.g_adv + w.rec * l.g_rec + w.cycle * l.g_cycle + w.advImage * l.g_adv_image;
+    ok(Math.abs(l.g_total - g) < 1e-4 * Math.max(1, Math.abs(g)), `g_total ${l.g_total} vs ${g}`);
+    const e = w.etaReal * l.eta_real + w.etaFake * l.eta_fake;
+    ok(Math.abs(l.eta - e) < 1e-6, `eta ${l.eta} vs ${e}`);
+  }
+  // The perceptual loss is normalised by its own running mean: exactly 1 at the first step.
+  ok(Math.abs(losses[0].g_rec - 1) < 1e-6, `first g_rec ${losses[0].g_rec}`);
+  t.dispose();
+});
+
+Deno.test("tf.memory().numTensors is the same after step 2 and step 20", () => {
+  const counts: number[] = [];
+  const { t } = run("keypointgan_cycle", 20, (i) => {
+    if (i === 2 || i === 20) counts.push(tf.memory().numTensors);
+  });
+  // The fake pools grow by one image per sample until full (50); account for that growth.
+  const poolGrowth = 2 * (Math.min(50, 40) - Math.min(50, 4));
+  deepStrictEqual(counts[1] - counts[0], poolGrowth);
+  t.dispose();
+});
