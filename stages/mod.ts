@@ -12,9 +12,14 @@
  */
 import { z } from "zod";
 import type { StageRegistry } from "../pipeline/stage.ts";
+import pretrain_regressor from "./pretrain_regressor.ts";
+import train from "./train.ts";
 
 /** Stage name → definition. */
-export const registry: StageRegistry = {};
+export const registry: StageRegistry = {
+  pretrain_regressor,
+  train,
+};
 
 /**
  * Experiment-level settings. A stage whose params have a key of the same name receives the

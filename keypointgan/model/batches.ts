@@ -2,48 +2,16 @@
  * Batch sampling from a `Dataset` for training: (x, x′) pairs, prior keypoints p̄ and (for the
  * supervised baseline) x's labels, as tensors in [−1, 1].
  *
- * Pairs: the single switch point is `samplePairIndices` below. Until `keypointgan/data/pairs.ts`
- * lands it samples video pairs like the official loader (digest §5.2: a uniform video, then
- * start ~ U{0..L−1}, end ~ U{start..min(start+maxGap, L−1)}; x = start, x′ = end).
+ * Pairs come from `keypointgan/data/pairs.ts` (`PairSampler`: video pairs as the official loader,
+ * or TPS-warped pairs for image datasets); prior poses are drawn uniformly per batch.
  *
  * @module
  */
 import { tf } from "../tf.ts";
-import type { Dataset, Prior, Split } from "../data/types.ts";
+import { PairSampler, samplePrior } from "../data/pairs.ts";
+import type { Dataset, Prior } from "../data/types.ts";
 import type { Batch } from "./trainer.ts";
 import type { Rng } from "./rng.ts";
-
-/** Frame indices of each video of a split, in frame order. */
-export function videoIndex(split: Split): number[][] {
-  const byVideo = new Map<number, number[]>();
-  for (let i = 0; i < split.count; i++) {
-    const v = split.video[i];
-    if (!byVideo.has(v)) byVideo.set(v, []);
-    byVideo.get(v)!.push(i);
-  }
-  const videos = [...byVideo.keys()].sort((a, b) => a - b).map((v) => byVideo.get(v)!);
-  for (const frames of videos) frames.sort((a, b) => split.frame[a] - split.frame[b]);
-  return videos;
-}
-
-/** `batch` pairs (x index, x′ index) sampled as the official video loader does. */
-export function samplePairIndices(
-  videos: readonly (readonly number[])[],
-  maxGap: number,
-  batch: number,
-  rng: Rng,
-): { x: number[]; xCond: number[] } {
-  const x: number[] = [];
-  const xCond: number[] = [];
-  for (let b = 0; b < batch; b++) {
-    const frames = videos[rng.int(videos.length)];
-    const start = rng.int(frames.length);
-    const end = start + rng.int(Math.min(start + maxGap, frames.length - 1) - start + 1);
-    x.push(frames[start]);
-    xCond.push(frames[end]);
-  }
-  return { x, xCond };
-}
 
 /** uint8 images `[N, S, S, 3]` at `indices` → float tensor in [−1, 1]. */
 export function imagesToTensor(images: Uint8Array, size: number, indices: readonly number[]): tf.Tensor4D {
@@ -67,38 +35,31 @@ export function pointsToTensor(points: Float32Array, k: number, indices: readonl
 export class BatchSource {
   readonly #ds: Dataset;
   readonly #prior: Prior;
-  readonly #videos: number[][];
+  readonly #pairs: PairSampler;
 
   constructor(ds: Dataset, prior: Prior) {
-    if (ds.header.pairMode !== "video") {
-      throw new Error(
-        `Cannot sample ${ds.header.pairMode} pairs: only video pairs are wired until keypointgan/data/pairs.ts lands`,
-      );
-    }
     if (prior.count < 1) throw new Error("Cannot train with an empty pose prior");
     this.#ds = ds;
     this.#prior = prior;
-    this.#videos = videoIndex(ds.train);
+    this.#pairs = new PairSampler(ds.train, ds.header);
   }
 
   /** One batch; the caller disposes its tensors. */
   sample(batch: number, rng: Rng, withLabels = false): Batch {
-    const { header, train } = this.#ds;
-    const { x, xCond } = samplePairIndices(this.#videos, header.maxGap, batch, rng);
-    const pri = Array.from({ length: batch }, () => rng.int(this.#prior.count));
-    const k = header.numPoints;
+    const { imageSize: s, numPoints: k } = this.#ds.header;
+    const pb = this.#pairs.sample(batch, rng);
+    const all = Array.from({ length: batch }, (_, i) => i);
     return {
-      x: imagesToTensor(train.images, header.imageSize, x),
-      xCond: imagesToTensor(train.images, header.imageSize, xCond),
-      prior: pointsToTensor(this.#prior.keypoints, k, pri),
-      keypoints: withLabels ? pointsToTensor(train.keypoints, k, x) : undefined,
+      x: imagesToTensor(pb.x, s, all),
+      xCond: imagesToTensor(pb.xCond, s, all),
+      prior: tf.tensor3d(samplePrior(this.#prior, batch, rng), [batch, k, 2]),
+      keypoints: withLabels ? tf.tensor3d(pb.keypoints, [batch, k, 2]) : undefined,
     };
   }
 
   /** Prior keypoints only (η pretraining). */
   samplePrior(batch: number, rng: Rng): tf.Tensor3D {
-    const pri = Array.from({ length: batch }, () => rng.int(this.#prior.count));
-    return pointsToTensor(this.#prior.keypoints, this.#ds.header.numPoints, pri);
+    return tf.tensor3d(samplePrior(this.#prior, batch, rng), [batch, this.#ds.header.numPoints, 2]);
   }
 }
 

@@ -1,0 +1,72 @@
+/**
+ * Param schemas shared by `pretrain_regressor` and `train` (not a stage: files starting with `_`
+ * are helpers). Tier-dependent params are optional: `resolveTier` fills them from
+ * keypointgan/tiers.ts so the cache key holds effective values. Each default says why.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { getTier, type Tier } from "../keypointgan/tiers.ts";
+
+/** Params both stages have. */
+export const commonParams = {
+  /** Global: seed of init, batch sampling and pools. */
+  seed: z.int().default(0),
+  /** Global: scale tier (keypointgan/tiers.ts). */
+  tier: z.enum(["tiny", "small", "paper"]).default("small"),
+  /** Global: compute backend (keypointgan/tf.ts). */
+  backend: z.string().default("auto"),
+  /** Global: Table 5 prior subset size (0 = full prior). */
+  priorSize: z.int().min(0).default(0),
+  /** Global: seed of the prior subset. */
+  priorSeed: z.int().default(0),
+  /** Channel multiplier (tier; 1 = official widths). */
+  width: z.number().positive().optional(),
+  /** Batch size (tier; official 16). */
+  batch: z.int().min(1).optional(),
+  /** Iterations (tier). */
+  steps: z.int().min(1).optional(),
+  /** Adam learning rate (tier; official 2e-4). */
+  lr: z.number().positive().optional(),
+  /** LR schedule: official constant; cosine/step for the CPU recipe (issue 10). */
+  lrSchedule: z.enum(["constant", "cosine", "step"]).default("constant"),
+  /** Linear warm-up steps (official 0). */
+  lrWarmup: z.int().min(0).default(0),
+  /** `step` schedule period in steps. */
+  lrStepEvery: z.int().min(1).default(1000),
+  /** `step` schedule factor. */
+  lrStepFactor: z.number().positive().default(0.5),
+  /** Adam β1 (official 0.5). */
+  beta1: z.number().min(0).max(1).default(0.5),
+  /** Adam β2 (official 0.999). */
+  beta2: z.number().min(0).max(1).default(0.999),
+  /** Gradient-norm clip per optimiser (official clip_grad 1.0; 0 = off). */
+  clip: z.number().min(0).default(1),
+  /** Renderer σ (official config 0.2). */
+  sigma: z.number().positive().default(0.2),
+  /** Renderer distance: official `linear` exp(−d/σ²); `squared` = the paper's possible reading. */
+  distance: z.enum(["linear", "squared"]).default("linear"),
+  /** Steps between metrics rows (tier). */
+  logEvery: z.int().min(1).optional(),
+  /** Steps between checkpoints (tier; a multiple of logEvery). */
+  checkpointEvery: z.int().min(1).optional(),
+};
+
+/** Fill tier-dependent params left unset. `stepsKey` picks the tier's step count. */
+export function resolveTier<P extends Record<string, unknown> & { tier: string }>(
+  p: P,
+  stepsKey: "steps" | "pretrainSteps",
+  extra: (keyof Tier)[] = [],
+): P {
+  const t = getTier(p.tier);
+  const out: Record<string, unknown> = { ...p };
+  const fill = (k: string, v: unknown) => (out[k] = out[k] ?? v);
+  fill("width", t.width);
+  fill("batch", t.batch);
+  fill("steps", t[stepsKey]);
+  fill("lr", t.lr);
+  fill("logEvery", Math.min(t.logEvery, out.steps as number));
+  fill("checkpointEvery", t.checkpointEvery);
+  for (const k of extra) fill(k, t[k]);
+  return out as P;
+}

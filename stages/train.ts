@@ -1,0 +1,86 @@
+/**
+ * `train`: KeypointGAN (or an ablation variant, or the supervised baseline) from a dataset and a
+ * pretrained η. The variant sets `conditional`, `bottleneck`, `secondCycle` (each overridable);
+ * every recipe knob is a param with the official default. Thin glue over keypointgan/model/run.ts.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { z } from "zod";
+import { type ArtifactRef, defineStage } from "../pipeline/stage.ts";
+import { readDataset } from "../keypointgan/data/dataset_io.ts";
+import { runTrain, type TrainParams } from "../keypointgan/model/run.ts";
+import { VARIANT_NAMES } from "../keypointgan/model/variants.ts";
+import { type BackendName, initBackend } from "../keypointgan/tf.ts";
+import { commonParams, resolveTier } from "./_model_params.ts";
+
+const params = z.strictObject({
+  ...commonParams,
+  /** Table 4 row (keypointgan/model/variants.ts); `supervised` = the Φ∘η upper bound. */
+  variant: z.enum(VARIANT_NAMES as [string, ...string[]]).default("keypointgan"),
+  /** Override the variant's flag: Ψ gets x′. */
+  conditional: z.boolean().nullable().default(null),
+  /** Override: Ψ fed β(η(Φ(x))) instead of Φ(x). */
+  bottleneck: z.boolean().nullable().default(null),
+  /** Override: the second cycle (none | bottleneck | cyclegan). */
+  secondCycle: z.enum(["none", "bottleneck", "cyclegan"]).nullable().default(null),
+  /** Multi-scale D scales (tier; official 3). */
+  dScales: z.int().min(1).optional(),
+  /** PatchGAN depth (tier; official 3). */
+  dLayers: z.int().min(1).optional(),
+  /** λ on LSGAN_G(D(y)) (official lambda_gan_A 10). */
+  lambdaAdv: z.number().min(0).default(10),
+  /** Weight of the reconstruction loss (official lambda_A 10). */
+  lambdaRec: z.number().min(0).default(10),
+  /** Weight of the second cycle's L1 (CycleGAN λ_B 10). */
+  lambdaCycle: z.number().min(0).default(10),
+  /** Weight of LSGAN_G(D_B(x̃)) (mirrors lambdaAdv). */
+  lambdaAdvImage: z.number().min(0).default(10),
+  /** η fine-tune weight of MSE(η(ȳ), p̄) (official 0.9). */
+  etaReal: z.number().min(0).default(0.9),
+  /** η fine-tune weight of MSE(β(η(y)), y) (official 0.1). */
+  etaFake: z.number().min(0).default(0.1),
+  /** Fine-tune η during training (official true). */
+  finetuneEta: z.boolean().default(true),
+  /** Fake pool size for D and D_B (official 50). */
+  poolSize: z.int().min(0).default(50),
+  /** Reconstruction loss (official perceptual). */
+  reconstruction: z.enum(["perceptual", "l1", "mse", "multiscale_l1"]).default("perceptual"),
+  /** Perceptual features: `pixels` (no ImageNet weights ship offline) or `vgg19` (perceptualPath). */
+  perceptualNet: z.enum(["pixels", "vgg19"]).default("pixels"),
+  /** Converted TF.js VGG-19 model.json (for perceptualNet vgg19). */
+  perceptualPath: z.string().default(""),
+  /** Standard VGG with ReLU; the official forward pass has none (digest §2.5). */
+  vggRelu: z.boolean().default(false),
+  /** Channel order of the VGG weights (Keras/Caffe bgr, MatConvNet rgb). */
+  vggChannelOrder: z.enum(["bgr", "rgb"]).default("bgr"),
+  /** EMA factor of the perceptual normalisers (official 0.99). */
+  emaMu: z.number().min(0).max(1).default(0.99),
+});
+
+export default defineStage({
+  name: "train",
+  version: 1,
+  description: "train KeypointGAN (or an ablation variant / the supervised baseline) with checkpoints",
+  params,
+  resolve: (p) => resolveTier(p, "steps", ["dScales", "dLayers"]),
+  inputs: { data: { stage: "prepare_data" }, regressor: { stage: "pretrain_regressor" } },
+  outputs: ["model/", "predictor/", "metrics.jsonl", "train.json", "timing.json"],
+  volatile: ["timing.json"],
+  cost: (p) => (p.steps ?? 1000) * (p.batch ?? 16) * ((p.width ?? 0.25) * 4) ** 2 * 0.02,
+  async run(ctx) {
+    const data = ctx.inputs.data as ArtifactRef;
+    const regressor = ctx.inputs.regressor as ArtifactRef;
+    const backend = await initBackend(ctx.params.backend as BackendName, ctx.log);
+    const ds = await readDataset(data.dir);
+    const final = await runTrain(ctx.params as unknown as TrainParams, ds, join(regressor.dir, "regressor"), {
+      workDir: ctx.workDir,
+      outDir: ctx.outDir,
+      signal: ctx.signal,
+      progress: ctx.progress,
+      log: ctx.log,
+      backend,
+    });
+    return { ...final, backend, variant: ctx.params.variant };
+  },
+});
