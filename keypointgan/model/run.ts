@@ -82,10 +82,12 @@ export interface RunHooks {
   readonly log?: (line: string) => void;
   /** TF.js backend name actually in use (recorded in the outputs). */
   readonly backend: string;
+  /** Edges β draws; default: the skeleton of the dataset's kind (keypointgan/skeletons.ts). */
+  readonly edges?: readonly (readonly [number, number])[];
 }
 
-function common(p: CommonParams, ds: Dataset) {
-  const edges = SKELETONS[ds.header.kind].edges;
+function common(p: CommonParams, ds: Dataset, hooks: RunHooks) {
+  const edges = hooks.edges ?? SKELETONS[ds.header.kind].edges;
   const render: RenderOptions = { sigma: p.sigma, distance: p.distance };
   const adam = { lr: p.lr, beta1: p.beta1, beta2: p.beta2, eps: 1e-8, clip: p.clip };
   const schedule = {
@@ -102,7 +104,7 @@ function common(p: CommonParams, ds: Dataset) {
 
 /** η pretraining on β(p̄) → p̄; writes `regressor/`, `metrics.jsonl`, `pretrain.json`. */
 export async function runPretrain(p: CommonParams, ds: Dataset, hooks: RunHooks): Promise<Record<string, number>> {
-  const c = common(p, ds);
+  const c = common(p, ds, hooks);
   const arch: ArchConfig = {
     imageSize: ds.header.imageSize,
     width: p.width,
@@ -196,7 +198,7 @@ export async function runTrain(
   regressorDir: string,
   hooks: RunHooks,
 ): Promise<Record<string, number>> {
-  const c = common(p, ds);
+  const c = common(p, ds, hooks);
   const flags = variantFlags(p.variant, p);
   const arch: ArchConfig = {
     imageSize: ds.header.imageSize,
