@@ -12,7 +12,9 @@ import type { Prior } from "./types.ts";
 
 /** The subset of `prior` used for training. */
 export function selectPriorSubset(prior: Prior, size: number, seed: number): Prior {
-  if (!Number.isInteger(size) || size < 0) throw new RangeError(`Cannot select a prior subset of size ${size}`);
+  if (!Number.isInteger(size) || size < 0) {
+    throw new RangeError(`Cannot select a prior subset of size ${size}`);
+  }
   if (size === 0 || size >= prior.count) return prior;
   const rng = Rng.derive(seed, "prior-subset");
   const groups = new Map<number, number[]>();

@@ -37,6 +37,8 @@ export interface Primitive {
   readonly material: Material;
   /** Inclusive pixel bounds [x0, y0, x1, y1] in scene space (may exceed the image). */
   bounds(): [number, number, number, number];
+  /** An upper bound of z over the primitive (early depth rejection). */
+  maxZ(): number;
   /** z of the nearest hit of the ray through (x, y), or -Infinity; fills the normal on a hit. */
   hit(x: number, y: number, n: Float64Array): number;
   /** Fills p.u, p.v, p.w (local coordinates) for a hit point p. */
@@ -72,29 +74,32 @@ export class Ellipsoid implements Primitive {
     return [cx - Math.sqrt(hx), cy - Math.sqrt(hy), cx + Math.sqrt(hx), cy + Math.sqrt(hy)];
   }
 
+  maxZ(): number {
+    let hz = 0;
+    for (let i = 0; i < 3; i++) hz += (this.#r[i] * this.#a[3 * i + 2]) ** 2;
+    return this.#c[2] + Math.sqrt(hz);
+  }
+
   hit(x: number, y: number, n: Float64Array): number {
     const a = this.#a, r = this.#r;
     const dx = x - this.#c[0], dy = y - this.#c[1];
-    let qb = 0, qc = -1;
-    const al = [0, 0, 0];
-    for (let i = 0; i < 3; i++) {
-      const alpha = (dx * a[3 * i] + dy * a[3 * i + 1]) / r[i];
-      al[i] = alpha;
-      qb += 2 * alpha * (a[3 * i + 2] / r[i]);
-      qc += alpha * alpha;
-    }
+    // Unit-sphere coordinates along the ray: q_i = α_i + β_i·dz.
+    const a0 = (dx * a[0] + dy * a[1]) / r[0], b0 = a[2] / r[0];
+    const a1 = (dx * a[3] + dy * a[4]) / r[1], b1 = a[5] / r[1];
+    const a2 = (dx * a[6] + dy * a[7]) / r[2], b2 = a[8] / r[2];
+    const qb = 2 * (a0 * b0 + a1 * b1 + a2 * b2);
+    const qc = a0 * a0 + a1 * a1 + a2 * a2 - 1;
     const disc = qb * qb - 4 * this.#qa * qc;
     if (disc < 0) return -Infinity;
     const dz = (-qb + Math.sqrt(disc)) / (2 * this.#qa);
-    // Normal = Σ q_i e_i / r_i with q_i the unit-sphere coordinate.
-    let nx = 0, ny = 0, nz = 0;
-    for (let i = 0; i < 3; i++) {
-      const q = (al[i] + dz * a[3 * i + 2] / r[i]) / r[i];
-      nx += q * a[3 * i];
-      ny += q * a[3 * i + 1];
-      nz += q * a[3 * i + 2];
-    }
-    setUnit(n, nx, ny, nz);
+    // Normal = Σ q_i e_i / r_i.
+    const q0 = (a0 + dz * b0) / r[0], q1 = (a1 + dz * b1) / r[1], q2 = (a2 + dz * b2) / r[2];
+    setUnit(
+      n,
+      q0 * a[0] + q1 * a[3] + q2 * a[6],
+      q0 * a[1] + q1 * a[4] + q2 * a[7],
+      q0 * a[2] + q1 * a[5] + q2 * a[8],
+    );
     return this.#c[2] + dz;
   }
 
@@ -154,6 +159,10 @@ export class RoundCone implements Primitive {
       Math.max(a[0] + ra, b[0] + rb),
       Math.max(a[1] + ra, b[1] + rb),
     ];
+  }
+
+  maxZ(): number {
+    return Math.max(this.#a[2] + this.#ra, this.#b[2] + this.#rb);
   }
 
   hit(x: number, y: number, n: Float64Array): number {
@@ -253,6 +262,10 @@ export class Triangle implements Primitive {
     ];
   }
 
+  maxZ(): number {
+    return Math.max(this.#p[2], this.#p[5], this.#p[8]);
+  }
+
   #bary(x: number, y: number): [number, number, number] {
     const p = this.#p;
     const b1 = ((x - p[0]) * (p[7] - p[1]) - (p[6] - p[0]) * (y - p[1])) / this.#det;
@@ -302,15 +315,20 @@ export function renderScene(
   // Sample (i, j) of the SS grid sits at scene coordinate (i + 0.5) / ss - 0.5.
   const toScene = (i: number) => (i + 0.5) / ss - 0.5;
   const toGrid = (s: number) => (s + 0.5) * ss - 0.5;
-  for (let k = 0; k < prims.length; k++) {
+  // Nearest primitives first, so samples they cover reject farther ones by depth alone.
+  const order = prims.map((p, k) => [p.maxZ(), k] as const).sort((a, b) =>
+    b[0] - a[0] || a[1] - b[1]
+  );
+  for (const [top, k] of order) {
     const [x0, y0, x1, y1] = prims[k].bounds();
     const i0 = Math.max(0, Math.floor(toGrid(x0))), i1 = Math.min(W - 1, Math.ceil(toGrid(x1)));
     const j0 = Math.max(0, Math.floor(toGrid(y0))), j1 = Math.min(W - 1, Math.ceil(toGrid(y1)));
     for (let j = j0; j <= j1; j++) {
       const y = toScene(j);
       for (let i = i0; i <= i1; i++) {
-        const z = prims[k].hit(toScene(i), y, n);
         const o = j * W + i;
+        if (zbuf[o] >= top) continue;
+        const z = prims[k].hit(toScene(i), y, n);
         if (z > zbuf[o]) {
           zbuf[o] = z;
           ids[o] = k;

@@ -42,7 +42,8 @@ export function lit(base: Rgb, p: SurfacePoint, light: Light, out: Rgb, shine = 
   // Half vector with the viewer at +z.
   const hx = lx, hy = ly, hz = lz + 1, hl = Math.hypot(hx, hy, hz);
   const nh = Math.max(0, (p.nx * hx + p.ny * hy + p.nz * hz) / hl);
-  const spec = light.specular * shine * nh ** 24;
+  const n2 = nh * nh, n8 = n2 * n2 * n2 * n2;
+  const spec = light.specular * shine * n8 * n8 * n8; // nh^24
   const rim = 0.8 + 0.2 * Math.max(0, p.nz);
   const k = (light.ambient + light.diffuse * nl) * rim;
   for (let c = 0; c < 3; c++) out[c] = (base[c] * k + spec) * light.tint[c];
@@ -155,8 +156,9 @@ export interface BackgroundOptions {
 }
 
 /**
- * A per-video background at supersampled resolution `[W, W, 3]` (floats): a wall gradient, an
- * optional floor, and `clutter`-many soft shapes (furniture, posters, doors) of moderate contrast.
+ * A per-video background `[S·ss, S·ss, 3]` (floats): a wall gradient, an optional floor, and
+ * `clutter`-many soft shapes (furniture, posters, doors) of moderate contrast. It is computed at
+ * S×S and replicated to the supersampled grid (its detail is at pixel scale anyway).
  */
 export function makeBackground(
   rng: Rng,
@@ -164,7 +166,6 @@ export function makeBackground(
   ss: number,
   opts: BackgroundOptions,
 ): Float32Array {
-  const W = size * ss;
   const wallTop = hsv(rng.uniform(), 0.1 + 0.4 * rng.uniform(), 0.3 + 0.6 * rng.uniform());
   const wallBottom = mix(wallTop, hsv(rng.uniform(), 0.3, 0.5), 0.3 * rng.uniform());
   const hasFloor = rng.uniform() < 0.6;
@@ -181,23 +182,40 @@ export function makeBackground(
     alpha: (0.35 + 0.5 * rng.uniform()) * Math.min(1, 0.4 + opts.clutter),
   }));
   const seed = Math.floor(rng.uniform() * 2 ** 31);
-  const out = new Float32Array(W * W * 3);
-  for (let j = 0; j < W; j++) {
-    const y = (j + 0.5) / W;
-    for (let i = 0; i < W; i++) {
-      const x = (i + 0.5) / W;
-      let c = mix(wallTop, wallBottom, y);
-      if (hasFloor && y > floorY) c = mix(floor, [0, 0, 0], 0.25 * (1 - (y - floorY)));
-      for (const s of shapes) {
-        const dx = (x - s.cx) / s.hw, dy = (y - s.cy) / s.hh;
-        const inside = s.round ? dx * dx + dy * dy < 1 : Math.abs(dx) < 1 && Math.abs(dy) < 1;
-        if (inside) c = mix(c, s.color, s.alpha);
+  const base = new Float32Array(size * size * 3);
+  for (let j = 0; j < size; j++) {
+    const y = (j + 0.5) / size;
+    const c = hasFloor && y > floorY
+      ? mix(floor, [0, 0, 0], 0.25 * (1 - (y - floorY)))
+      : mix(wallTop, wallBottom, y);
+    for (let i = 0; i < size; i++) base.set(c, 3 * (j * size + i));
+  }
+  for (const sh of shapes) {
+    const j0 = Math.max(0, Math.floor((sh.cy - sh.hh) * size)),
+      j1 = Math.min(size - 1, Math.ceil((sh.cy + sh.hh) * size));
+    const i0 = Math.max(0, Math.floor((sh.cx - sh.hw) * size)),
+      i1 = Math.min(size - 1, Math.ceil((sh.cx + sh.hw) * size));
+    for (let j = j0; j <= j1; j++) {
+      for (let i = i0; i <= i1; i++) {
+        const dx = ((i + 0.5) / size - sh.cx) / sh.hw, dy = ((j + 0.5) / size - sh.cy) / sh.hh;
+        if (sh.round ? dx * dx + dy * dy >= 1 : Math.abs(dx) >= 1 || Math.abs(dy) >= 1) continue;
+        const o = 3 * (j * size + i);
+        for (let c = 0; c < 3; c++) base[o + c] += sh.alpha * (sh.color[c] - base[o + c]);
       }
-      const n = opts.clutter * 0.12 * (valueNoise(x * 9, y * 9, 0, seed) - 0.5);
-      const o = 3 * (j * W + i);
-      out[o] = c[0] + n;
-      out[o + 1] = c[1] + n;
-      out[o + 2] = c[2] + n;
+    }
+  }
+  const amp = opts.clutter * 0.12;
+  const W = size * ss, out = new Float32Array(W * W * 3);
+  for (let j = 0; j < W; j++) {
+    const sj = Math.floor(j / ss);
+    for (let i = 0; i < W; i++) {
+      const si = Math.floor(i / ss), o = 3 * (sj * size + si), q = 3 * (j * W + i);
+      const n = amp > 0
+        ? amp * (valueNoise(((si + 0.5) / size) * 9, ((sj + 0.5) / size) * 9, 0, seed) - 0.5)
+        : 0;
+      out[q] = base[o] + n;
+      out[q + 1] = base[o + 1] + n;
+      out[q + 2] = base[o + 2] + n;
     }
   }
   return out;

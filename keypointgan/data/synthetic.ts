@@ -92,6 +92,8 @@ export interface BuildOptions {
   readonly progress?: (done: number, total: number) => void;
   /** Checked between videos; throwing aborts generation. */
   readonly signal?: AbortSignal;
+  /** `Prior.source` label (default "synthetic:second-half"). */
+  readonly priorSource?: string;
 }
 
 /** Generate all segments into train / test splits and the prior. */
@@ -113,7 +115,7 @@ export function buildSynthetic(
     keypoints: new Float32Array(np * K * 2),
     video: new Int32Array(np),
     frame: new Int32Array(np),
-    source: "synthetic:second-half",
+    source: opts.priorSource ?? "synthetic:second-half",
   };
   const cursor = { train: 0, test: 0, prior: 0 };
   const total = segments.reduce((a, s) => a + s.end - s.start, 0);
