@@ -12,7 +12,7 @@ import { globals, registry } from "./stages/mod.ts";
 
 /** Extra commands: name → description + lazy module (keeps `run` from loading them). */
 const commands: Record<string, ExtraCommand> = {
-  // summary: { description: "parameter count of each network", load: () => import("./keypointgan/summary_cmd.ts") },
+  summary: { description: "parameter count of each network", load: () => import("./keypointgan/model/summary.ts") },
 };
 
 if (import.meta.main) {
