@@ -54,7 +54,13 @@ export function renderSkeleton(
     const dist2 = tf.add(tf.square(ex), tf.square(ey)); // [B, E, S, S]
     const inv = 1 / (opts.sigma * opts.sigma);
     const arg = opts.distance === "linear" ? tf.sqrt(tf.add(dist2, 1e-6)) : dist2;
-    const v = tf.max(tf.exp(tf.mul(arg, -inv)), 1); // [B, S, S]
+    const edgeImages = tf.exp(tf.mul(arg, -inv)); // [B, E, S, S]
+    // Max over edges with PyTorch's gradient: only the arg-max edge receives it. tf.max would
+    // send the full gradient to every tied edge (pixels nearest a shared joint).
+    const v = e === 1 ? tf.squeeze(edgeImages, [1]) : tf.sum(
+      tf.mul(edgeImages, tf.transpose(tf.oneHot(tf.argMax(edgeImages, 1), e), [0, 3, 1, 2])),
+      1,
+    ); // [B, S, S]
     return tf.reshape(tf.sub(tf.mul(v, 2), 1), [b, size, size, 1]) as tf.Tensor4D;
   });
 }
