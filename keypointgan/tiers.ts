@@ -79,7 +79,8 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
 /** Why each value is what it is (printed by `deno task summary` and in docs/model.md). */
 export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tier, string>>>> = {
   tiny: {
-    imageSize: "smallest size the networks accept (S/8 = 2×2 heatmaps); the plain CPU backend's naive conv gradients cost ~1 µs per MAC",
+    imageSize:
+      "smallest size the networks accept (S/8 = 2×2 heatmaps); the plain CPU backend's naive conv gradients cost ~1 µs per MAC",
     width: "2 base channels: shapes and wiring are exercised, arithmetic stays trivial",
     dScales: "16 px leaves room for one PatchGAN scale only",
     dLayers: "2: the official 3 would leave no output patch at 16 px",
@@ -96,7 +97,8 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     dScales: "64 and 32 px; a 16 px third scale would leave no PatchGAN output",
     dLayers: "official PatchGAN depth",
     batch: "official batch 16 (digest §5.1)",
-    steps: "CPU budget: ~20 trainings in ~3 h on 2 cores (probe: learning needs thousands of steps)",
+    steps:
+      "CPU budget: ~20 trainings in ~3 h on 2 cores (probe: learning needs thousands of steps)",
     pretrainSteps: "η converges on β(p̄) → p̄ much sooner than the GAN; half the training length",
     lr: "official 2e-4 (digest §5.1); issue 10 tunes the recipe through the declared params",
     logEvery: "~120 points per loss curve",
@@ -109,7 +111,8 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     dLayers: "official n_layers_D 3",
     batch: "official batch 16 (digest §5.1)",
     steps: "our choice: the official train.py never stops; 200k iterations at batch 16",
-    pretrainSteps: "the released regressor checkpoint is named 580000_net_regressor.pth (digest §4)",
+    pretrainSteps:
+      "the released regressor checkpoint is named 580000_net_regressor.pth (digest §4)",
     lr: "official 2e-4, constant (digest §5.1)",
     logEvery: "official print_freq is 10; 100 keeps metrics.jsonl small",
     checkpointEvery: "official save_latest_freq 5000",

@@ -61,7 +61,8 @@ const params = z.strictObject({
 export default defineStage({
   name: "train",
   version: 1,
-  description: "train KeypointGAN (or an ablation variant / the supervised baseline) with checkpoints",
+  description:
+    "train KeypointGAN (or an ablation variant / the supervised baseline) with checkpoints",
   params,
   resolve: (p) => resolveTier(p, "steps", ["dScales", "dLayers"]),
   inputs: { data: { stage: "prepare_data" }, regressor: { stage: "pretrain_regressor" } },
@@ -73,14 +74,19 @@ export default defineStage({
     const regressor = ctx.inputs.regressor as ArtifactRef;
     const backend = await initBackend(ctx.params.backend as BackendName, ctx.log);
     const ds = await readDataset(data.dir);
-    const final = await runTrain(ctx.params as unknown as TrainParams, ds, join(regressor.dir, "regressor"), {
-      workDir: ctx.workDir,
-      outDir: ctx.outDir,
-      signal: ctx.signal,
-      progress: ctx.progress,
-      log: ctx.log,
-      backend,
-    });
+    const final = await runTrain(
+      ctx.params as unknown as TrainParams,
+      ds,
+      join(regressor.dir, "regressor"),
+      {
+        workDir: ctx.workDir,
+        outDir: ctx.outDir,
+        signal: ctx.signal,
+        progress: ctx.progress,
+        log: ctx.log,
+        backend,
+      },
+    );
     return { ...final, backend, variant: ctx.params.variant };
   },
 });

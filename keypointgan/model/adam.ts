@@ -39,7 +39,9 @@ export class Adam {
    */
   apply(vars: Readonly<Record<string, tf.Variable>>, grads: tf.NamedTensorMap, lr: number): number {
     const names = Object.keys(grads).sort();
-    const norm = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))).dataSync()[0]);
+    const norm = tf.tidy(() =>
+      tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))).dataSync()[0]
+    );
     const { beta1, beta2, eps, clip } = this.config;
     const scale = clip > 0 && clip / (norm + 1e-6) < 1 ? clip / (norm + 1e-6) : 1;
     this.step += 1;

@@ -40,9 +40,13 @@ export function patchSize(s: number, nLayers: number): number {
 export function validateArch(cfg: ArchConfig): void {
   const s = cfg.imageSize;
   if (!Number.isInteger(s) || s < 16 || s % 8 !== 0) {
-    throw new RangeError(`Cannot build the networks for imageSize ${s}: expected a multiple of 8, at least 16`);
+    throw new RangeError(
+      `Cannot build the networks for imageSize ${s}: expected a multiple of 8, at least 16`,
+    );
   }
-  if (!(cfg.width > 0)) throw new RangeError(`Cannot build the networks for width ${cfg.width}: expected > 0`);
+  if (!(cfg.width > 0)) {
+    throw new RangeError(`Cannot build the networks for width ${cfg.width}: expected > 0`);
+  }
   const smallest = s / 2 ** (cfg.dScales - 1);
   if (cfg.dScales < 1 || !Number.isInteger(smallest) || patchSize(smallest, cfg.dLayers) < 1) {
     throw new RangeError(

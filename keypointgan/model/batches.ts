@@ -14,7 +14,11 @@ import type { Batch } from "./trainer.ts";
 import type { Rng } from "./rng.ts";
 
 /** uint8 images `[N, S, S, 3]` at `indices` → float tensor in [−1, 1]. */
-export function imagesToTensor(images: Uint8Array, size: number, indices: readonly number[]): tf.Tensor4D {
+export function imagesToTensor(
+  images: Uint8Array,
+  size: number,
+  indices: readonly number[],
+): tf.Tensor4D {
   const n = size * size * 3;
   const out = new Float32Array(indices.length * n);
   indices.forEach((idx, b) => {
@@ -25,7 +29,11 @@ export function imagesToTensor(images: Uint8Array, size: number, indices: readon
 }
 
 /** Keypoints `[N, K, 2]` at `indices` → tensor. */
-export function pointsToTensor(points: Float32Array, k: number, indices: readonly number[]): tf.Tensor3D {
+export function pointsToTensor(
+  points: Float32Array,
+  k: number,
+  indices: readonly number[],
+): tf.Tensor3D {
   const out = new Float32Array(indices.length * k * 2);
   indices.forEach((idx, b) => out.set(points.subarray(idx * k * 2, (idx + 1) * k * 2), b * k * 2));
   return tf.tensor3d(out, [indices.length, k, 2]);

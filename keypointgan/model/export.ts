@@ -15,7 +15,12 @@ const TEMPLATE = new URL("./export/predictor.js", import.meta.url);
 export async function exportPredictor(
   dir: string,
   store: ParamStore,
-  info: { imageSize: number; numPoints: number; skeleton: string; edges: readonly (readonly [number, number])[] },
+  info: {
+    imageSize: number;
+    numPoints: number;
+    skeleton: string;
+    edges: readonly (readonly [number, number])[];
+  },
 ): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
   const names = store.names().filter((n) => n.startsWith("phi/") || n.startsWith("eta/"));
@@ -23,7 +28,9 @@ export async function exportPredictor(
   const chunks = names.map((n) => store.get(n).dataSync() as Float32Array);
   const bin = new Uint8Array(chunks.reduce((a, c) => a + c.byteLength, 0));
   let o = 0;
-  for (const c of chunks) (bin.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), o), o += c.byteLength);
+  for (const c of chunks) {
+    (bin.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), o), o += c.byteLength);
+  }
   const config = {
     format: "keypointgan-predictor",
     formatVersion: 1,
@@ -35,5 +42,8 @@ export async function exportPredictor(
   };
   await atomicWrite(join(dir, "weights.bin"), bin);
   await atomicWrite(join(dir, "predictor.js"), await Deno.readFile(TEMPLATE));
-  await atomicWrite(join(dir, "model.json"), new TextEncoder().encode(JSON.stringify(config, null, 1) + "\n"));
+  await atomicWrite(
+    join(dir, "model.json"),
+    new TextEncoder().encode(JSON.stringify(config, null, 1) + "\n"),
+  );
 }

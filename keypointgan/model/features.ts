@@ -86,7 +86,9 @@ export async function loadVgg19(opts: Vgg19Options): Promise<FeatureNet> {
       throw new Error(`Cannot load VGG-19 from ${opts.path}: missing ${n} kernel or bias`);
     }
   }
-  const mean = opts.channelOrder === "bgr" ? [103.939, 116.779, 123.68] : [123.68, 116.779, 103.939];
+  const mean = opts.channelOrder === "bgr"
+    ? [103.939, 116.779, 123.68]
+    : [123.68, 116.779, 103.939];
   return {
     id: `vgg19(${opts.relu ? "relu" : "no-relu"},${opts.channelOrder})`,
     layers: ["input", ...VGG_OUT],
@@ -98,7 +100,10 @@ export async function loadVgg19(opts: Vgg19Options): Promise<FeatureNet> {
       for (const name of needed) {
         if (name.endsWith("_1") && name !== "conv1_1") h = tf.maxPool(h, 2, 2, "valid");
         const kernel = w.get(`${name}/w`) as tf.Tensor4D;
-        h = tf.add(tf.conv2d(tf.pad(h, [[0, 0], [1, 1], [1, 1], [0, 0]]), kernel, 1, "valid"), w.get(`${name}/b`)!);
+        h = tf.add(
+          tf.conv2d(tf.pad(h, [[0, 0], [1, 1], [1, 1], [0, 0]]), kernel, 1, "valid"),
+          w.get(`${name}/b`)!,
+        );
         if (VGG_OUT.has(name)) out.push(h);
         if (opts.relu) h = tf.relu(h);
       }

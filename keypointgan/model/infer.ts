@@ -11,7 +11,7 @@ import { tf } from "../tf.ts";
 import type { ArchConfig } from "./arch.ts";
 import { decoder, keypointRegressor, poseEncoder } from "./networks.ts";
 import { ParamStore } from "./params.ts";
-import { renderSkeleton, type RenderOptions } from "./render.ts";
+import { type RenderOptions, renderSkeleton } from "./render.ts";
 import type { VariantFlags } from "./variants.ts";
 import { readWeightsRaw } from "./weights_io.ts";
 
@@ -51,7 +51,9 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
     throw new Error(`Cannot load a model from ${wdir}: weights.json metadata.kind is ${meta.kind}`);
   }
   const store = new ParamStore();
-  for (const [name, r] of Object.entries(raw)) store.add(name, r.shape, r.data, !/\/(mean|var)$/.test(name));
+  for (const [name, r] of Object.entries(raw)) {
+    store.add(name, r.shape, r.data, !/\/(mean|var)$/.test(name));
+  }
   return {
     store,
     meta,
@@ -64,13 +66,17 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
 function toInput(model: TrainedModel, images: Uint8Array, n: number): tf.Tensor4D {
   const s = model.imageSize;
   if (images.length !== n * s * s * 3) {
-    throw new RangeError(`Cannot run the model on ${images.length} bytes: expected n·S·S·3 = ${n * s * s * 3}`);
+    throw new RangeError(
+      `Cannot run the model on ${images.length} bytes: expected n·S·S·3 = ${n * s * s * 3}`,
+    );
   }
   return tf.tidy(() => tf.sub(tf.div(tf.tensor4d(images, [n, s, s, 3], "float32"), 127.5), 1));
 }
 
 function toUint8(x: tf.Tensor4D): Uint8Array {
-  return tf.tidy(() => Uint8Array.from(tf.clipByValue(tf.round(tf.mul(tf.add(x, 1), 127.5)), 0, 255).dataSync()));
+  return tf.tidy(() =>
+    Uint8Array.from(tf.clipByValue(tf.round(tf.mul(tf.add(x, 1), 127.5)), 0, 255).dataSync())
+  );
 }
 
 /** p = η(Φ(x)): keypoints `[n, K, 2]` in [−1, 1]. */
@@ -83,14 +89,21 @@ export function predictKeypoints(model: TrainedModel, images: Uint8Array, n: num
 
 /** y = Φ(x): skeleton images `[n, S, S]` (unbounded; the paper's log(y) figure). */
 export function skeletonImages(model: TrainedModel, images: Uint8Array, n: number): Float32Array {
-  return tf.tidy(() => poseEncoder(model.store, toInput(model, images, n), EVAL).dataSync() as Float32Array);
+  return tf.tidy(() =>
+    poseEncoder(model.store, toInput(model, images, n), EVAL).dataSync() as Float32Array
+  );
 }
 
 /** What Ψ receives for a pose image: β(η(Φ(x))) with the bottleneck, else Φ(x). */
 function decoderInput(model: TrainedModel, x: tf.Tensor4D): tf.Tensor4D {
   const y = poseEncoder(model.store, x, EVAL);
   if (!model.meta.flags.bottleneck) return y;
-  return renderSkeleton(keypointRegressor(model.store, y), model.meta.edges, model.imageSize, model.meta.render);
+  return renderSkeleton(
+    keypointRegressor(model.store, y),
+    model.meta.edges,
+    model.imageSize,
+    model.meta.render,
+  );
 }
 
 /** Paper Fig. 9: the pose of `poseImages` with the appearance of `appearanceImages`. */
@@ -102,7 +115,9 @@ export function swapAppearance(
 ): Uint8Array {
   return tf.tidy(() => {
     const app = model.meta.arch.conditional ? toInput(model, appearanceImages, n) : null;
-    return toUint8(decoder(model.store, decoderInput(model, toInput(model, poseImages, n)), app, EVAL));
+    return toUint8(
+      decoder(model.store, decoderInput(model, toInput(model, poseImages, n)), app, EVAL),
+    );
   });
 }
 

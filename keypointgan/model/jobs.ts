@@ -12,9 +12,9 @@ import { type BatchSource, disposeBatch } from "./batches.ts";
 import { mse } from "./losses.ts";
 import { initKeypointRegressor, keypointRegressor } from "./networks.ts";
 import { ParamStore } from "./params.ts";
-import { renderSkeleton, type RenderOptions } from "./render.ts";
+import { type RenderOptions, renderSkeleton } from "./render.ts";
 import { Rng, type RngState } from "./rng.ts";
-import { type LrSchedule, lrAt } from "./schedule.ts";
+import { lrAt, type LrSchedule } from "./schedule.ts";
 import type { Trainer } from "./trainer.ts";
 
 /** What the training loop needs from a job. */
@@ -95,7 +95,9 @@ export class GanJob implements Job {
     const t = this.trainer;
     loadParams(t.store, tensors);
     const optSteps = json.optSteps as Record<string, number>;
-    for (const [k, o] of Object.entries(t.opts)) o.loadState(optSteps[k], unprefixed("opt/", tensors));
+    for (const [k, o] of Object.entries(t.opts)) {
+      o.loadState(optSteps[k], unprefixed("opt/", tensors));
+    }
     t.iteration = json.iteration as number;
     this.#rng.setState(json.batchRng as RngState);
     t.rng.setState(json.poolRng as RngState);
@@ -179,5 +181,7 @@ function prefixed(p: string, m: Record<string, tf.Tensor>): Record<string, tf.Te
 }
 
 function unprefixed(p: string, m: Readonly<Record<string, tf.Tensor>>): Record<string, tf.Tensor> {
-  return Object.fromEntries(Object.entries(m).filter(([k]) => k.startsWith(p)).map(([k, v]) => [k.slice(p.length), v]));
+  return Object.fromEntries(
+    Object.entries(m).filter(([k]) => k.startsWith(p)).map(([k, v]) => [k.slice(p.length), v]),
+  );
 }

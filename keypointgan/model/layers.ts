@@ -56,7 +56,10 @@ export function batchNorm(
   const runMean = store.get(`${name}/mean`);
   const runVar = store.get(`${name}/var`);
   if (!mode.training) {
-    return tf.add(tf.mul(tf.div(tf.sub(x, runMean), tf.sqrt(tf.add(runVar, NORM_EPS))), gamma), beta);
+    return tf.add(
+      tf.mul(tf.div(tf.sub(x, runMean), tf.sqrt(tf.add(runVar, NORM_EPS))), gamma),
+      beta,
+    );
   }
   const { mean, variance } = tf.moments(x, [0, 1, 2]); // [C], [C]
   const n = x.shape[0] * x.shape[1] * x.shape[2];
@@ -91,7 +94,9 @@ function upsampleAxis(x: tf.Tensor4D, axis: 1 | 2): tf.Tensor4D {
   const odd = tf.add(tf.mul(x, 0.75), tf.mul(next, 0.25));
   const [b, h, w, c] = x.shape;
   const both = tf.stack([even, odd], axis + 1); // interleave along `axis`
-  return (axis === 1 ? tf.reshape(both, [b, 2 * h, w, c]) : tf.reshape(both, [b, h, 2 * w, c])) as tf.Tensor4D;
+  return (axis === 1
+    ? tf.reshape(both, [b, 2 * h, w, c])
+    : tf.reshape(both, [b, h, 2 * w, c])) as tf.Tensor4D;
 }
 
 function sliceAxis(x: tf.Tensor4D, axis: 1 | 2, start: number, size: number): tf.Tensor4D {

@@ -35,7 +35,12 @@ export type MetricsRow = { step: number; t: number } & Record<string, number>;
 
 /** Raised when a loss is NaN or infinite. */
 export class DivergedError extends Error {
-  constructor(readonly step: number, readonly loss: string, readonly value: number, readonly lastCheckpoint: number) {
+  constructor(
+    readonly step: number,
+    readonly loss: string,
+    readonly value: number,
+    readonly lastCheckpoint: number,
+  ) {
     super(
       `Training diverged at step ${step}: loss ${loss} is ${value}; the last good checkpoint ` +
         `(step ${lastCheckpoint}) is kept`,
@@ -47,7 +52,9 @@ export class DivergedError extends Error {
 /** Run `job` to `opts.steps`; returns the metrics rows (also in `<workDir>/metrics.jsonl`). */
 export async function runLoop(job: Job, opts: LoopOptions): Promise<MetricsRow[]> {
   if (opts.checkpointEvery % opts.logEvery !== 0) {
-    throw new RangeError(`Cannot train: checkpointEvery ${opts.checkpointEvery} must be a multiple of logEvery ${opts.logEvery}`);
+    throw new RangeError(
+      `Cannot train: checkpointEvery ${opts.checkpointEvery} must be a multiple of logEvery ${opts.logEvery}`,
+    );
   }
   await Deno.mkdir(opts.workDir, { recursive: true });
   const metricsPath = join(opts.workDir, "metrics.jsonl");
@@ -93,7 +100,10 @@ export async function runLoop(job: Job, opts: LoopOptions): Promise<MetricsRow[]
     opts.progress?.(step, opts.steps);
     if (opts.signal?.aborted) {
       if (lastCkpt !== step) await save();
-      throw new DOMException(`Training interrupted at step ${step}; checkpoint saved`, "AbortError");
+      throw new DOMException(
+        `Training interrupted at step ${step}; checkpoint saved`,
+        "AbortError",
+      );
     }
   }
   return rows;

@@ -62,10 +62,14 @@ Deno.test("a NaN loss stops training naming the step and the loss; the last chec
   };
   await rejects(runLoop(poisoned, loopOpts(dir, 10)), (e: unknown) => {
     ok(e instanceof DivergedError);
-    ok(e.message.includes("step 7") && e.message.includes("g_rec") && e.message.includes("step 5"), e.message);
+    ok(
+      e.message.includes("step 7") && e.message.includes("g_rec") && e.message.includes("step 5"),
+      e.message,
+    );
     return true;
   });
-  const state = JSON.parse(await Deno.readTextFile(`${dir}/checkpoint/weights.json`)).metadata.state;
+  const state =
+    JSON.parse(await Deno.readTextFile(`${dir}/checkpoint/weights.json`)).metadata.state;
   deepStrictEqual(state.step, 5);
   job.trainer.dispose();
   await Deno.remove(dir, { recursive: true });

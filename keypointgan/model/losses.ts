@@ -22,6 +22,9 @@ export function lsgan(outputs: readonly tf.Tensor[], target: 0 | 1): tf.Scalar {
 }
 
 /** D's loss: 0.5 · [LSGAN(real, 1) + LSGAN(fake, 0)] (digest §4). */
-export function discriminatorLoss(real: readonly tf.Tensor[], fake: readonly tf.Tensor[]): tf.Scalar {
+export function discriminatorLoss(
+  real: readonly tf.Tensor[],
+  fake: readonly tf.Tensor[],
+): tf.Scalar {
   return tf.mul(tf.add(lsgan(real, 1), lsgan(fake, 0)), 0.5);
 }

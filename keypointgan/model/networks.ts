@@ -8,7 +8,14 @@
 import { tf } from "../tf.ts";
 import { type ArchConfig, ch } from "./arch.ts";
 import { convBnRelu, encoder, initConvBnRelu, initEncoder } from "./encoder.ts";
-import { conv2d, downsampleBilinear, instanceNorm, leakyRelu, type Mode, upsample2x } from "./layers.ts";
+import {
+  conv2d,
+  downsampleBilinear,
+  instanceNorm,
+  leakyRelu,
+  type Mode,
+  upsample2x,
+} from "./layers.ts";
 import { initConv, type ParamStore } from "./params.ts";
 import type { Rng } from "./rng.ts";
 import { softArgmax } from "./soft_argmax.ts";
@@ -27,7 +34,11 @@ export function initPoseEncoder(store: ParamStore, cfg: ArchConfig, rng: Rng): v
   initConvBnRelu(store, "phi/dec0/a", 3, ch(cfg, 256), ch(cfg, 256), rng);
   initConvBnRelu(store, "phi/dec0/b", 3, ch(cfg, 256), ch(cfg, 256), rng);
   // Decoder blocks 1–3: 1×1 projection of [up, skip], then two convs (block 3: one + output).
-  const dec: readonly (readonly [number, number, number])[] = [[256, 128, 128], [128, 64, 64], [64, 32, 32]];
+  const dec: readonly (readonly [number, number, number])[] = [[256, 128, 128], [128, 64, 64], [
+    64,
+    32,
+    32,
+  ]];
   dec.forEach(([cu, cs, co], j) => {
     const i = j + 1;
     initConv(store, `phi/dec${i}/proj`, 1, ch(cfg, cu) + ch(cfg, cs), ch(cfg, cu), false, rng);
@@ -96,7 +107,9 @@ export function decoder(
 ): tf.Tensor4D {
   let h = encoder(store, "psi/pose", skeleton, "batch", mode); // [B, S/8, S/8, c256]
   if (store.has("psi/app/out/w")) {
-    if (!appearance) throw new Error("Cannot run the conditional decoder Ψ without an appearance image x′");
+    if (!appearance) {
+      throw new Error("Cannot run the conditional decoder Ψ without an appearance image x′");
+    }
     h = tf.concat([h, encoder(store, "psi/app", appearance, "batch", mode)], 3); // [B, S/8, S/8, c512]
   }
   for (let i = 0; i < 4; i++) {
@@ -107,7 +120,13 @@ export function decoder(
 }
 
 /** One `NLayerDiscriminator` (PatchGAN, 4×4 convs, padding 1, InstanceNorm, LeakyReLU 0.2). */
-function initPatchGan(store: ParamStore, prefix: string, cfg: ArchConfig, inC: number, rng: Rng): void {
+function initPatchGan(
+  store: ParamStore,
+  prefix: string,
+  cfg: ArchConfig,
+  inC: number,
+  rng: Rng,
+): void {
   const ndf = ch(cfg, 64);
   let c = inC;
   for (let n = 0; n <= cfg.dLayers; n++) {
@@ -146,7 +165,11 @@ export function initImageDiscriminator(store: ParamStore, cfg: ArchConfig, rng: 
 }
 
 /** D_B: `[B, S, S, 3]` → `[B, P, P, 1]`. */
-export function imageDiscriminator(store: ParamStore, x: tf.Tensor4D, cfg: ArchConfig): tf.Tensor4D {
+export function imageDiscriminator(
+  store: ParamStore,
+  x: tf.Tensor4D,
+  cfg: ArchConfig,
+): tf.Tensor4D {
   return patchGan(store, "db", x, cfg.dLayers);
 }
 

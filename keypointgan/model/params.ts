@@ -48,13 +48,17 @@ export class ParamStore {
 
   /** Trainable variables under any of the prefixes (e.g. ["phi/", "psi/"] for G). */
   trainable(prefixes: readonly string[]): tf.Variable[] {
-    return this.names().filter((n) => this.#trainable.has(n) && prefixes.some((p) => n.startsWith(p)))
+    return this.names().filter((n) =>
+      this.#trainable.has(n) && prefixes.some((p) => n.startsWith(p))
+    )
       .map((n) => this.get(n));
   }
 
   /** `[name, variable]` pairs of the trainable variables under any of the prefixes. */
   trainableEntries(prefixes: readonly string[]): [string, tf.Variable][] {
-    return this.names().filter((n) => this.#trainable.has(n) && prefixes.some((p) => n.startsWith(p)))
+    return this.names().filter((n) =>
+      this.#trainable.has(n) && prefixes.some((p) => n.startsWith(p))
+    )
       .map((n) => [n, this.get(n)]);
   }
 

@@ -11,7 +11,12 @@ import type { FeatureNet } from "./features.ts";
 import { l1, mse } from "./losses.ts";
 
 export type ReconstructionKind = "perceptual" | "l1" | "mse" | "multiscale_l1";
-export const RECONSTRUCTION_KINDS: readonly ReconstructionKind[] = ["perceptual", "l1", "mse", "multiscale_l1"];
+export const RECONSTRUCTION_KINDS: readonly ReconstructionKind[] = [
+  "perceptual",
+  "l1",
+  "mse",
+  "multiscale_l1",
+];
 
 /** Stateful reconstruction loss; its EMA state is checkpointed. */
 export class ReconstructionLoss {
@@ -22,7 +27,9 @@ export class ReconstructionLoss {
   ema: number[] | null = null;
 
   constructor(kind: ReconstructionKind, net: FeatureNet | null, mu = 0.99) {
-    if (kind === "perceptual" && !net) throw new Error("Cannot build the perceptual loss without a feature network");
+    if (kind === "perceptual" && !net) {
+      throw new Error("Cannot build the perceptual loss without a feature network");
+    }
     this.kind = kind;
     this.net = net;
     this.mu = mu;
@@ -47,7 +54,9 @@ export class ReconstructionLoss {
     const fb = this.net!.features(x); // x is data: no gradient path to any variable
     const terms = fa.map((a, i) => mse(a, fb[i]));
     const values = terms.map((t) => t.dataSync()[0]);
-    this.ema = this.ema === null ? values : this.ema.map((e, i) => this.mu * e + (1 - this.mu) * values[i]);
+    this.ema = this.ema === null
+      ? values
+      : this.ema.map((e, i) => this.mu * e + (1 - this.mu) * values[i]);
     const ema = this.ema;
     return tf.div(tf.addN(terms.map((t, i) => tf.div(t, ema[i]))), terms.length);
   }

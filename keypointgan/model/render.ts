@@ -40,7 +40,8 @@ export function renderSkeleton(
     const pa = tf.gather(points, edges.map(([i]) => i), 1) as tf.Tensor3D; // [B, E, 2]
     const pb = tf.gather(points, edges.map(([, j]) => j), 1) as tf.Tensor3D; // [B, E, 2]
     const d = tf.sub(pb, pa) as tf.Tensor3D; // [B, E, 2]
-    const col = (t: tf.Tensor3D, c: number) => tf.reshape(tf.slice(t, [0, 0, c], [-1, -1, 1]), [b, e, 1, 1]);
+    const col = (t: tf.Tensor3D, c: number) =>
+      tf.reshape(tf.slice(t, [0, 0, c], [-1, -1, 1]), [b, e, 1, 1]);
     const [ax, ay, dx, dy] = [col(pa, 0), col(pa, 1), col(d, 0), col(d, 1)]; // [B, E, 1, 1]
     const grid = tf.linspace(-1, 1, size);
     const ux = tf.reshape(grid, [1, 1, 1, size]); // x varies along columns

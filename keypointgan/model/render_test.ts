@@ -13,7 +13,9 @@ const expected = (d2: number) => 2 * Math.exp(-Math.sqrt(d2 + 1e-6) / sigma2) - 
 const close = (a: number, b: number, tol = 1e-5) => ok(Math.abs(a - b) < tol, `${a} vs ${b}`);
 
 function render(points: number[][], edges: [number, number][], size = S): Float32Array {
-  return tf.tidy(() => renderSkeleton(tf.tensor3d([points]), edges, size).dataSync() as Float32Array);
+  return tf.tidy(() =>
+    renderSkeleton(tf.tensor3d([points]), edges, size).dataSync() as Float32Array
+  );
 }
 
 Deno.test("β: a horizontal segment, its endpoint clamp and off-line pixels match hand values", () => {
@@ -36,7 +38,8 @@ Deno.test("β: analytic gradient w.r.t. keypoints matches central differences", 
   const p0 = [[-0.3, 0.1], [0.4, -0.2], [0.1, 0.6]];
   const edges: [number, number][] = [[0, 1], [1, 2]];
   const w = tf.randomNormal([1, 8, 8, 1], 0, 1, "float32", 3);
-  const f = (p: tf.Tensor3D): tf.Scalar => tf.sum(tf.mul(renderSkeleton(p, edges, 8, { sigma: 0.4, distance: "linear" }), w));
+  const f = (p: tf.Tensor3D): tf.Scalar =>
+    tf.sum(tf.mul(renderSkeleton(p, edges, 8, { sigma: 0.4, distance: "linear" }), w));
   const g = tf.grad((p: tf.Tensor) => f(p as tf.Tensor3D))(tf.tensor3d([p0])).dataSync();
   const h = 1e-3;
   for (let k = 0; k < 6; k++) {
@@ -44,7 +47,10 @@ Deno.test("β: analytic gradient w.r.t. keypoints matches central differences", 
     plus[k] += h, minus[k] -= h;
     const num = (tf.tidy(() => f(tf.tensor3d(plus, [1, 3, 2])).dataSync()[0]) -
       tf.tidy(() => f(tf.tensor3d(minus, [1, 3, 2])).dataSync()[0])) / (2 * h);
-    ok(Math.abs(num - g[k]) < 2e-2 * Math.max(1, Math.abs(num)), `coordinate ${k}: numeric ${num} analytic ${g[k]}`);
+    ok(
+      Math.abs(num - g[k]) < 2e-2 * Math.max(1, Math.abs(num)),
+      `coordinate ${k}: numeric ${num} analytic ${g[k]}`,
+    );
   }
   w.dispose();
 });
@@ -61,18 +67,31 @@ Deno.test("soft-argmax of a one-hot heatmap returns its location", () => {
 
 Deno.test("×2 upsampling equals PyTorch align_corners=False (TF.js resizeBilinear half-pixel forward)", () => {
   const x = tf.randomNormal([1, 3, 4, 2], 0, 1, "float32", 5) as tf.Tensor4D;
-  const a = upsample2x(x).dataSync(), b = tf.image.resizeBilinear(x, [6, 8], false, true).dataSync();
+  const a = upsample2x(x).dataSync(),
+    b = tf.image.resizeBilinear(x, [6, 8], false, true).dataSync();
   a.forEach((v, i) => close(v, b[i]));
   x.dispose();
 });
 
 Deno.test("bottleneck wiring: Ψ's input depends on Φ(x) only through η's keypoints", () => {
   const store = new ParamStore();
-  const cfg = { imageSize: 16, width: 0.0625, numPoints: 5, conditional: true, dScales: 1, dLayers: 2, imageDiscriminator: false };
+  const cfg = {
+    imageSize: 16,
+    width: 0.0625,
+    numPoints: 5,
+    conditional: true,
+    dScales: 1,
+    dLayers: 2,
+    imageDiscriminator: false,
+  };
   initAll(store, cfg, new Rng(4));
   const edges: [number, number][] = [[0, 1], [1, 2], [1, 3], [1, 4]];
   tf.tidy(() => {
-    const y = poseEncoder(store, tf.randomUniform([1, 16, 16, 3], -1, 1, "float32", 1) as tf.Tensor4D, { training: false });
+    const y = poseEncoder(
+      store,
+      tf.randomUniform([1, 16, 16, 3], -1, 1, "float32", 1) as tf.Tensor4D,
+      { training: false },
+    );
     const psiIn = (yy: tf.Tensor4D) => renderSkeleton(keypointRegressor(store, yy), edges, 16);
     // However large Φ's (unbounded) output is, Ψ only sees a rendering of K keypoints: values stay in
     // β's range and equal β(η(y)) exactly; without the bottleneck Ψ would see y itself.

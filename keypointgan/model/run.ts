@@ -22,7 +22,7 @@ import type { ReconstructionKind } from "./reconstruction.ts";
 import type { RenderOptions } from "./render.ts";
 import type { LrScheduleKind } from "./schedule.ts";
 import { Trainer } from "./trainer.ts";
-import { variantFlags, type SecondCycle, type VariantName } from "./variants.ts";
+import { type SecondCycle, variantFlags, type VariantName } from "./variants.ts";
 import { atomicWrite, readWeightsRaw, writeWeights } from "./weights_io.ts";
 
 /** Params shared by both stages (after tier resolution: no nulls left). */
@@ -103,7 +103,11 @@ function common(p: CommonParams, ds: Dataset, hooks: RunHooks) {
 }
 
 /** η pretraining on β(p̄) → p̄; writes `regressor/`, `metrics.jsonl`, `pretrain.json`. */
-export async function runPretrain(p: CommonParams, ds: Dataset, hooks: RunHooks): Promise<Record<string, number>> {
+export async function runPretrain(
+  p: CommonParams,
+  ds: Dataset,
+  hooks: RunHooks,
+): Promise<Record<string, number>> {
   const c = common(p, ds, hooks);
   const arch: ArchConfig = {
     imageSize: ds.header.imageSize,
@@ -115,11 +119,28 @@ export async function runPretrain(p: CommonParams, ds: Dataset, hooks: RunHooks)
     imageDiscriminator: false,
   };
   validateArch({ ...arch, dLayers: 0 });
-  const job = new PretrainJob({ arch, edges: c.edges, render: c.render, adam: c.adam, schedule: c.schedule, batch: p.batch, seed: p.seed }, new BatchSource(ds, c.prior));
+  const job = new PretrainJob({
+    arch,
+    edges: c.edges,
+    render: c.render,
+    adam: c.adam,
+    schedule: c.schedule,
+    batch: p.batch,
+    seed: p.seed,
+  }, new BatchSource(ds, c.prior));
   try {
     const rows = await runLoop(job, loopOptions(p, hooks, p.batch / c.prior.count));
-    const meta = { kind: "keypointgan-regressor", arch, render: c.render, priorSize: c.prior.count };
-    await writeWeights(join(hooks.outDir, "regressor"), Object.fromEntries(job.store.entries()), meta);
+    const meta = {
+      kind: "keypointgan-regressor",
+      arch,
+      render: c.render,
+      priorSize: c.prior.count,
+    };
+    await writeWeights(
+      join(hooks.outDir, "regressor"),
+      Object.fromEntries(job.store.entries()),
+      meta,
+    );
     const final = finalLosses(rows);
     await writeJson(join(hooks.outDir, "pretrain.json"), {
       lossNames: job.lossNames,
@@ -158,7 +179,9 @@ function loopOptions(p: CommonParams, hooks: RunHooks, epochPerStep: number, tim
 
 function finalLosses(rows: MetricsRow[]): Record<string, number> {
   const last = rows[rows.length - 1] ?? {};
-  return Object.fromEntries(Object.entries(last).filter(([k]) => k !== "step" && k !== "t")) as Record<string, number>;
+  return Object.fromEntries(
+    Object.entries(last).filter(([k]) => k !== "step" && k !== "t"),
+  ) as Record<string, number>;
 }
 
 async function writeJson(path: string, value: unknown): Promise<void> {
@@ -169,16 +192,24 @@ async function featureNet(p: TrainParams, imageSize: number): Promise<FeatureNet
   if (p.reconstruction !== "perceptual") return null;
   if (p.perceptualNet === "pixels") return pixelPyramid(imageSize);
   if (!p.perceptualPath) {
-    throw new Error("Cannot use perceptualNet vgg19: set train.perceptualPath to a converted TF.js VGG-19 model.json");
+    throw new Error(
+      "Cannot use perceptualNet vgg19: set train.perceptualPath to a converted TF.js VGG-19 model.json",
+    );
   }
-  return await loadVgg19({ path: p.perceptualPath, relu: p.vggRelu, channelOrder: p.vggChannelOrder });
+  return await loadVgg19({
+    path: p.perceptualPath,
+    relu: p.vggRelu,
+    channelOrder: p.vggChannelOrder,
+  });
 }
 
 /** Load pretrained η into the trainer, checking that it matches this model. */
 async function loadRegressor(t: Trainer, dir: string, render: RenderOptions): Promise<void> {
   const { header, raw } = await readWeightsRaw(dir);
   const meta = header.metadata as { render?: RenderOptions };
-  if (meta.render && (meta.render.sigma !== render.sigma || meta.render.distance !== render.distance)) {
+  if (
+    meta.render && (meta.render.sigma !== render.sigma || meta.render.distance !== render.distance)
+  ) {
     throw new Error(
       `Cannot fine-tune η from ${dir}: it was pretrained with sigma ${meta.render.sigma}/${meta.render.distance}, ` +
         `train uses ${render.sigma}/${render.distance}; set pretrain_regressor.sigma/distance to match`,
@@ -218,7 +249,14 @@ export async function runTrain(
     render: c.render,
     adam: c.adam,
     schedule: c.schedule,
-    weights: { adv: p.lambdaAdv, rec: p.lambdaRec, cycle: p.lambdaCycle, advImage: p.lambdaAdvImage, etaReal: p.etaReal, etaFake: p.etaFake },
+    weights: {
+      adv: p.lambdaAdv,
+      rec: p.lambdaRec,
+      cycle: p.lambdaCycle,
+      advImage: p.lambdaAdvImage,
+      etaReal: p.etaReal,
+      etaFake: p.etaFake,
+    },
     poolSize: p.poolSize,
     reconstruction: p.reconstruction,
     emaMu: p.emaMu,
@@ -240,7 +278,11 @@ export async function runTrain(
       render: c.render,
       skeleton: ds.header.skeleton,
     };
-    await writeWeights(join(hooks.outDir, "model"), Object.fromEntries(trainer.store.entries()), meta as unknown as Record<string, unknown>);
+    await writeWeights(
+      join(hooks.outDir, "model"),
+      Object.fromEntries(trainer.store.entries()),
+      meta as unknown as Record<string, unknown>,
+    );
     await exportPredictor(join(hooks.outDir, "predictor"), trainer.store, {
       imageSize: arch.imageSize,
       numPoints: arch.numPoints,

@@ -2,26 +2,69 @@ import { deepStrictEqual, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { tf } from "../tf.ts";
 import { createPredictor } from "./export/predictor.js";
-import { loadTrainedModel, predictKeypoints, renderFromKeypoints, skeletonImages, swapAppearance } from "./infer.ts";
+import {
+  loadTrainedModel,
+  predictKeypoints,
+  renderFromKeypoints,
+  skeletonImages,
+  swapAppearance,
+} from "./infer.ts";
 import { type CommonParams, runPretrain, runTrain, type TrainParams } from "./run.ts";
 import { FAKE_EDGES, fakeDataset } from "./testing/fake_dataset.ts";
 
 const ds = fakeDataset(16, 1);
 const common: CommonParams = {
-  seed: 0, tier: "tiny", backend: "cpu", priorSize: 0, priorSeed: 0, width: 0.0625, batch: 2, steps: 4,
-  lr: 2e-4, lrSchedule: "constant", lrWarmup: 0, lrStepEvery: 1000, lrStepFactor: 0.5, beta1: 0.5,
-  beta2: 0.999, clip: 1, sigma: 0.2, distance: "linear", logEvery: 2, checkpointEvery: 2,
+  seed: 0,
+  tier: "tiny",
+  backend: "cpu",
+  priorSize: 0,
+  priorSeed: 0,
+  width: 0.0625,
+  batch: 2,
+  steps: 4,
+  lr: 2e-4,
+  lrSchedule: "constant",
+  lrWarmup: 0,
+  lrStepEvery: 1000,
+  lrStepFactor: 0.5,
+  beta1: 0.5,
+  beta2: 0.999,
+  clip: 1,
+  sigma: 0.2,
+  distance: "linear",
+  logEvery: 2,
+  checkpointEvery: 2,
 };
 const train: TrainParams = {
-  ...common, variant: "keypointgan", conditional: null, bottleneck: null, secondCycle: null, dScales: 1,
-  dLayers: 2, lambdaAdv: 10, lambdaRec: 10, lambdaCycle: 10, lambdaAdvImage: 10, etaReal: 0.9, etaFake: 0.1,
-  finetuneEta: true, poolSize: 50, reconstruction: "perceptual", perceptualNet: "pixels", perceptualPath: "",
-  vggRelu: false, vggChannelOrder: "bgr", emaMu: 0.99,
+  ...common,
+  variant: "keypointgan",
+  conditional: null,
+  bottleneck: null,
+  secondCycle: null,
+  dScales: 1,
+  dLayers: 2,
+  lambdaAdv: 10,
+  lambdaRec: 10,
+  lambdaCycle: 10,
+  lambdaAdvImage: 10,
+  etaReal: 0.9,
+  etaFake: 0.1,
+  finetuneEta: true,
+  poolSize: 50,
+  reconstruction: "perceptual",
+  perceptualNet: "pixels",
+  perceptualPath: "",
+  vggRelu: false,
+  vggChannelOrder: "bgr",
+  emaMu: 0.99,
 };
 
 async function pipeline(root: string) {
   const hooks = (name: string) => ({
-    workDir: join(root, name, "work"), outDir: join(root, name, "out"), backend: "cpu", edges: FAKE_EDGES,
+    workDir: join(root, name, "work"),
+    outDir: join(root, name, "out"),
+    backend: "cpu",
+    edges: FAKE_EDGES,
   });
   await Deno.mkdir(join(root, "pre", "out"), { recursive: true });
   await Deno.mkdir(join(root, "train", "out"), { recursive: true });
@@ -34,9 +77,12 @@ async function tree(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for await (const e of Deno.readDir(dir)) {
     const p = join(dir, e.name);
-    if (e.isDirectory) for (const [k, v] of Object.entries(await tree(p))) out[`${e.name}/${k}`] = v;
-    else out[e.name] = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", await Deno.readFile(p))))
-      .map((b) => b.toString(16).padStart(2, "0")).join("");
+    if (e.isDirectory) {
+      for (const [k, v] of Object.entries(await tree(p))) out[`${e.name}/${k}`] = v;
+    } else {out[e.name] = Array.from(
+        new Uint8Array(await crypto.subtle.digest("SHA-256", await Deno.readFile(p))),
+      )
+        .map((b) => b.toString(16).padStart(2, "0")).join("");}
   }
   return out;
 }
@@ -45,14 +91,25 @@ Deno.test("pretrain → train writes the declared outputs, byte-identical for th
   const a = await pipeline(await Deno.makeTempDir()), b = await pipeline(await Deno.makeTempDir());
   const ta = await tree(a), tb = await tree(b);
   deepStrictEqual(Object.keys(ta).sort(), [
-    "metrics.jsonl", "model/weights.bin", "model/weights.json", "predictor/model.json", "predictor/predictor.js",
-    "predictor/weights.bin", "timing.json", "train.json",
+    "metrics.jsonl",
+    "model/weights.bin",
+    "model/weights.json",
+    "predictor/model.json",
+    "predictor/predictor.js",
+    "predictor/weights.bin",
+    "timing.json",
+    "train.json",
   ]);
   delete ta["timing.json"], delete tb["timing.json"];
   deepStrictEqual(ta, tb);
   const info = JSON.parse(await Deno.readTextFile(join(a, "train.json")));
   deepStrictEqual(info.perceptual, "pixels");
-  deepStrictEqual(info.flags, { conditional: true, bottleneck: true, secondCycle: "none", supervised: false });
+  deepStrictEqual(info.flags, {
+    conditional: true,
+    bottleneck: true,
+    secondCycle: "none",
+    supervised: false,
+  });
 
   // Inference API and the browser export agree on the same images.
   const model = await loadTrainedModel(a);
@@ -67,7 +124,10 @@ Deno.test("pretrain → train writes the declared outputs, byte-identical for th
   const bin = (await Deno.readFile(join(a, "predictor/weights.bin"))).buffer;
   const p = createPredictor(tf, cfg, bin);
   const kp2 = p.predict(imgs, n) as Float32Array;
-  ok(kp2.every((v, i) => Math.abs(v - kp[i]) < 1e-5), "exported predictor matches predictKeypoints");
+  ok(
+    kp2.every((v, i) => Math.abs(v - kp[i]) < 1e-5),
+    "exported predictor matches predictKeypoints",
+  );
   p.dispose();
   model.dispose();
 });

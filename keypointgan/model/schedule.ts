@@ -28,7 +28,8 @@ export function lrAt(s: LrSchedule, step: number): number {
     case "constant":
       return s.lr * warm;
     case "cosine":
-      return s.lr * warm * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (step - 1) / Math.max(1, s.steps))));
+      return s.lr * warm * 0.5 *
+        (1 + Math.cos(Math.PI * Math.min(1, (step - 1) / Math.max(1, s.steps))));
     case "step":
       return s.lr * warm * s.stepFactor ** Math.floor((step - 1) / Math.max(1, s.stepEvery));
   }

@@ -24,9 +24,9 @@ import {
 import { ParamStore } from "./params.ts";
 import { FakePool } from "./pool.ts";
 import { type ReconstructionKind, ReconstructionLoss } from "./reconstruction.ts";
-import { renderSkeleton, type RenderOptions } from "./render.ts";
+import { type RenderOptions, renderSkeleton } from "./render.ts";
 import { Rng } from "./rng.ts";
-import { type LrSchedule, lrAt } from "./schedule.ts";
+import { lrAt, type LrSchedule } from "./schedule.ts";
 import type { VariantFlags } from "./variants.ts";
 
 /** Loss weights (digest §4; second-cycle weights mirror the first cycle's). */
@@ -128,7 +128,9 @@ export class Trainer {
     this.iteration += 1;
     const lr = lrAt(this.cfg.schedule, this.iteration);
     if (this.cfg.flags.supervised) return this.#supervisedStep(b, lr);
-    const yBar = tf.keep(renderSkeleton(b.prior, this.cfg.edges, this.cfg.arch.imageSize, this.cfg.render));
+    const yBar = tf.keep(
+      renderSkeleton(b.prior, this.cfg.edges, this.cfg.arch.imageSize, this.cfg.render),
+    );
     const out: Record<string, number> = {};
     const { y, xTilde } = this.#gStep(b, yBar, lr, out);
     this.#dStep(b, yBar, y, xTilde, lr, out);
@@ -170,11 +172,20 @@ export class Trainer {
         xTilde = tf.keep(decoder(this.store, yBar, cond, TRAIN)); // x̃ = Ψ(ȳ, x′)
         let yTilde = poseEncoder(this.store, xTilde, TRAIN);
         if (flags.secondCycle === "bottleneck") {
-          yTilde = renderSkeleton(keypointRegressor(this.store, yTilde), edges, arch.imageSize, render);
+          yTilde = renderSkeleton(
+            keypointRegressor(this.store, yTilde),
+            edges,
+            arch.imageSize,
+            render,
+          );
         }
         parts.g_cycle = l1(yTilde, yBar);
         parts.g_adv_image = lsgan([imageDiscriminator(this.store, xTilde, arch)], 1);
-        total = tf.addN([total, tf.mul(parts.g_cycle, w.cycle), tf.mul(parts.g_adv_image, w.advImage)]);
+        total = tf.addN([
+          total,
+          tf.mul(parts.g_cycle, w.cycle),
+          tf.mul(parts.g_adv_image, w.advImage),
+        ]);
       }
       for (const t of Object.values(parts)) tf.keep(t);
       return total;
@@ -183,13 +194,25 @@ export class Trainer {
     return { y, xTilde: xTilde as tf.Tensor4D | null };
   }
 
-  #dStep(b: Batch, yBar: tf.Tensor4D, y: tf.Tensor4D, xTilde: tf.Tensor4D | null, lr: number, out: Record<string, number>) {
+  #dStep(
+    b: Batch,
+    yBar: tf.Tensor4D,
+    y: tf.Tensor4D,
+    xTilde: tf.Tensor4D | null,
+    lr: number,
+    out: Record<string, number>,
+  ) {
     const { arch } = this.cfg;
     const fakeY = this.poolA.query(y, this.rng);
     const fakeX = xTilde ? this.poolB.query(xTilde, this.rng) : null;
     const parts: Record<string, tf.Scalar> = {};
     this.#update("d", ["d/", "db/"], lr, () => {
-      parts.d = tf.keep(discriminatorLoss(discriminator(this.store, yBar, arch), discriminator(this.store, fakeY, arch)));
+      parts.d = tf.keep(
+        discriminatorLoss(
+          discriminator(this.store, yBar, arch),
+          discriminator(this.store, fakeY, arch),
+        ),
+      );
       if (!fakeX) return tf.clone(parts.d);
       parts.d_image = tf.keep(discriminatorLoss(
         [imageDiscriminator(this.store, b.x, arch)],
@@ -206,7 +229,12 @@ export class Trainer {
     const parts: Record<string, tf.Scalar> = {};
     out.eta = this.#update("eta", ["eta/"], lr, () => {
       parts.eta_real = mse(keypointRegressor(this.store, yBar), b.prior);
-      const reRendered = renderSkeleton(keypointRegressor(this.store, y), edges, arch.imageSize, render);
+      const reRendered = renderSkeleton(
+        keypointRegressor(this.store, y),
+        edges,
+        arch.imageSize,
+        render,
+      );
       parts.eta_fake = mse(reRendered, y); // y was computed outside this tape: detached
       for (const t of Object.values(parts)) tf.keep(t);
       return tf.add(tf.mul(parts.eta_real, w.etaReal), tf.mul(parts.eta_fake, w.etaFake));
@@ -215,7 +243,9 @@ export class Trainer {
   }
 
   #supervisedStep(b: Batch, lr: number): Record<string, number> {
-    if (!b.keypoints) throw new Error("Cannot train the supervised baseline: the batch has no keypoints");
+    if (!b.keypoints) {
+      throw new Error("Cannot train the supervised baseline: the batch has no keypoints");
+    }
     const sup = this.#update("sup", ["phi/", "eta/"], lr, () => {
       return mse(keypointRegressor(this.store, poseEncoder(this.store, b.x, TRAIN)), b.keypoints!);
     });

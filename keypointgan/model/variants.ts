@@ -58,7 +58,12 @@ const TABLE: Readonly<Record<VariantName, VariantFlags>> = {
   conditional: { conditional: true, bottleneck: false, secondCycle: "cyclegan", supervised: false },
   bottleneck: { conditional: true, bottleneck: true, secondCycle: "bottleneck", supervised: false },
   keypointgan: { conditional: true, bottleneck: true, secondCycle: "none", supervised: false },
-  keypointgan_cycle: { conditional: true, bottleneck: true, secondCycle: "cyclegan", supervised: false },
+  keypointgan_cycle: {
+    conditional: true,
+    bottleneck: true,
+    secondCycle: "cyclegan",
+    supervised: false,
+  },
   supervised: { conditional: true, bottleneck: true, secondCycle: "none", supervised: true },
 };
 
@@ -72,7 +77,11 @@ export interface FlagOverrides {
 /** The flags of `variant` with any overrides applied. */
 export function variantFlags(variant: VariantName, o: FlagOverrides = {}): VariantFlags {
   const base = TABLE[variant];
-  if (!base) throw new RangeError(`Unknown variant "${variant}": expected one of ${VARIANT_NAMES.join(", ")}`);
+  if (!base) {
+    throw new RangeError(
+      `Unknown variant "${variant}": expected one of ${VARIANT_NAMES.join(", ")}`,
+    );
+  }
   return {
     conditional: o.conditional ?? base.conditional,
     bottleneck: o.bottleneck ?? base.bottleneck,

@@ -52,9 +52,17 @@ export async function writeWeights(
     bin.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), o);
     o += c.byteLength;
   }
-  const header: WeightsHeader = { format: WEIGHTS_FORMAT, formatVersion: 1, metadata, tensors: entries };
+  const header: WeightsHeader = {
+    format: WEIGHTS_FORMAT,
+    formatVersion: 1,
+    metadata,
+    tensors: entries,
+  };
   await atomicWrite(join(dir, "weights.bin"), bin);
-  await atomicWrite(join(dir, "weights.json"), new TextEncoder().encode(JSON.stringify(header, null, 1) + "\n"));
+  await atomicWrite(
+    join(dir, "weights.json"),
+    new TextEncoder().encode(JSON.stringify(header, null, 1) + "\n"),
+  );
 }
 
 /** Write a file through a temporary sibling and a rename. */
@@ -65,7 +73,9 @@ export async function atomicWrite(path: string, data: Uint8Array): Promise<void>
 }
 
 /** Read `dir/weights.json` + `weights.bin`; throws naming the file and what is wrong. */
-export async function readWeightsRaw(dir: string): Promise<{ header: WeightsHeader; raw: RawWeights }> {
+export async function readWeightsRaw(
+  dir: string,
+): Promise<{ header: WeightsHeader; raw: RawWeights }> {
   const jsonPath = join(dir, "weights.json");
   let header: WeightsHeader;
   try {
@@ -74,14 +84,18 @@ export async function readWeightsRaw(dir: string): Promise<{ header: WeightsHead
     throw new Error(`Cannot read weights ${jsonPath}: ${(e as Error).message}`);
   }
   if (header.format !== WEIGHTS_FORMAT) {
-    throw new Error(`Cannot read weights ${jsonPath}: format is ${header.format}, expected ${WEIGHTS_FORMAT}`);
+    throw new Error(
+      `Cannot read weights ${jsonPath}: format is ${header.format}, expected ${WEIGHTS_FORMAT}`,
+    );
   }
   const bin = await Deno.readFile(join(dir, "weights.bin"));
   const raw: RawWeights = {};
   for (const [name, e] of Object.entries(header.tensors)) {
     const n = e.shape.reduce((a, b) => a * b, 1);
     if (e.offset + 4 * n > bin.byteLength) {
-      throw new Error(`Cannot read weights ${jsonPath}: tensors.${name} runs past the end of weights.bin`);
+      throw new Error(
+        `Cannot read weights ${jsonPath}: tensors.${name} runs past the end of weights.bin`,
+      );
     }
     const data = new Float32Array(n);
     new Uint8Array(data.buffer).set(bin.subarray(e.offset, e.offset + 4 * n));
@@ -111,8 +125,13 @@ export async function readTfjsWeights(path: string): Promise<Record<string, tf.T
     for (const [n, r] of Object.entries(raw)) out[n] = tf.tensor(r.data, r.shape);
     return out;
   }
-  const manifest = json.weightsManifest as { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[];
-  if (!Array.isArray(manifest)) throw new Error(`Cannot read ${file}: no weightsManifest (not a TF.js model.json)`);
+  const manifest = json.weightsManifest as {
+    paths: string[];
+    weights: { name: string; shape: number[]; dtype: string }[];
+  }[];
+  if (!Array.isArray(manifest)) {
+    throw new Error(`Cannot read ${file}: no weightsManifest (not a TF.js model.json)`);
+  }
   for (const group of manifest) {
     const parts = await Promise.all(group.paths.map((p) => Deno.readFile(join(dirname(file), p))));
     const buf = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
@@ -120,7 +139,9 @@ export async function readTfjsWeights(path: string): Promise<Record<string, tf.T
     for (const p of parts) (buf.set(p, o), o += p.byteLength);
     let offset = 0;
     for (const w of group.weights) {
-      if (w.dtype !== "float32") throw new Error(`Cannot read ${file}: ${w.name} is ${w.dtype}, only float32 is supported`);
+      if (w.dtype !== "float32") {
+        throw new Error(`Cannot read ${file}: ${w.name} is ${w.dtype}, only float32 is supported`);
+      }
       const n = w.shape.reduce((a, b) => a * b, 1);
       const data = new Float32Array(n);
       new Uint8Array(data.buffer).set(buf.subarray(offset, offset + 4 * n));

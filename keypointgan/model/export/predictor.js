@@ -35,7 +35,13 @@ export function createPredictor(tf, config, bin) {
     return w[name + "/b"] ? tf.add(y, w[name + "/b"]) : y;
   };
   const bn = (name, x) =>
-    tf.add(tf.mul(tf.div(tf.sub(x, w[name + "/mean"]), tf.sqrt(tf.add(w[name + "/var"], 1e-5))), w[name + "/gamma"]), w[name + "/beta"]);
+    tf.add(
+      tf.mul(
+        tf.div(tf.sub(x, w[name + "/mean"]), tf.sqrt(tf.add(w[name + "/var"], 1e-5))),
+        w[name + "/gamma"],
+      ),
+      w[name + "/beta"],
+    );
   const cbr = (name, x, stride = 1) => {
     const k = w[name + "/conv/w"].shape[0];
     return tf.relu(bn(name + "/bn", conv(name + "/conv", x, stride, (k - 1) >> 1)));

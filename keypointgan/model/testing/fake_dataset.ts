@@ -24,18 +24,30 @@ function pose(rng: Rng, t: number, phase: number): Float32Array {
   return p;
 }
 
-function rasterise(p: Float32Array, size: number, color: number[], bg: number[], out: Uint8Array, off: number) {
+function rasterise(
+  p: Float32Array,
+  size: number,
+  color: number[],
+  bg: number[],
+  out: Uint8Array,
+  off: number,
+) {
   for (let r = 0; r < size; r++) {
     for (let c = 0; c < size; c++) {
       const u = -1 + (2 * c) / (size - 1), v = -1 + (2 * r) / (size - 1);
       let d = Infinity;
       for (const [i, j] of FAKE_EDGES) {
         const ax = p[2 * i], ay = p[2 * i + 1], dx = p[2 * j] - ax, dy = p[2 * j + 1] - ay;
-        const t = Math.min(1, Math.max(0, ((u - ax) * dx + (v - ay) * dy) / Math.max(dx * dx + dy * dy, 1e-6)));
+        const t = Math.min(
+          1,
+          Math.max(0, ((u - ax) * dx + (v - ay) * dy) / Math.max(dx * dx + dy * dy, 1e-6)),
+        );
         d = Math.min(d, Math.hypot(u - ax - t * dx, v - ay - t * dy));
       }
       const m = Math.max(0, Math.min(1, (0.12 - d) / 0.05));
-      for (let ch = 0; ch < 3; ch++) out[off + (r * size + c) * 3 + ch] = Math.round(255 * (m * color[ch] + (1 - m) * bg[ch]));
+      for (let ch = 0; ch < 3; ch++) {
+        out[off + (r * size + c) * 3 + ch] = Math.round(255 * (m * color[ch] + (1 - m) * bg[ch]));
+      }
     }
   }
 }
@@ -46,7 +58,8 @@ function split(rng: Rng, videos: number, frames: number, size: number, firstVide
   const keypoints = new Float32Array(n * FAKE_K * 2);
   const video = new Int32Array(n), frame = new Int32Array(n);
   for (let v = 0; v < videos; v++) {
-    const color = [rng.uniform(), rng.uniform(), rng.uniform()], bg = [rng.uniform(), rng.uniform(), rng.uniform()];
+    const color = [rng.uniform(), rng.uniform(), rng.uniform()],
+      bg = [rng.uniform(), rng.uniform(), rng.uniform()];
     const phase = 6.28 * rng.uniform();
     for (let f = 0; f < frames; f++) {
       const i = v * frames + f;
@@ -57,7 +70,15 @@ function split(rng: Rng, videos: number, frames: number, size: number, firstVide
       frame[i] = f;
     }
   }
-  return { count: n, images, keypoints, video, frame, activity: new Int32Array(n), subject: video.slice() };
+  return {
+    count: n,
+    images,
+    keypoints,
+    video,
+    frame,
+    activity: new Int32Array(n),
+    subject: video.slice(),
+  };
 }
 
 /** A deterministic fake dataset (train/test videos, prior from other videos). */
