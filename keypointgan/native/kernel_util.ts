@@ -1,0 +1,108 @@
+/**
+ * Shared glue for the native kernels: the runtime pieces `keypointgan/tf.ts` injects (so this
+ * folder never imports TF.js at runtime), typed-array access and output allocation.
+ *
+ * @module
+ */
+import type { backend_util, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import type { NativeBackendLike } from "./backend.ts";
+import type { ConvEngine } from "./conv.ts";
+import type { NativeOps } from "./ops.ts";
+import type { BufferPool } from "./pool.ts";
+
+/** TF.js runtime functions the kernels use, passed in by `keypointgan/tf.ts`. */
+export interface TfRuntime {
+  /** `backend_util.computeConv2DInfo` (padding/output-size rules exactly as TF.js). */
+  computeConv2DInfo: typeof backend_util.computeConv2DInfo;
+  /** The stock CPU kernel for a name (our fallback for cases we do not handle). */
+  stock(kernelName: string): KernelFunc;
+  /** The kernel currently registered on the native backend (our override or the stock copy). */
+  kernel(kernelName: string): KernelFunc;
+}
+
+/** Everything a native kernel needs. */
+export interface NativeEnv {
+  readonly rt: TfRuntime;
+  /** Conv products and sgemm (C helper or JS). */
+  readonly engine: ConvEngine;
+  /** Elementwise/reduction/copy/resize primitives (C helper or JS). */
+  readonly ops: NativeOps;
+  /** Scratch buffers that never become tensors. */
+  readonly scratch: BufferPool;
+}
+
+/** The argument every TF.js kernel function receives. */
+export interface KernelArgs {
+  inputs: Record<string, TensorInfo>;
+  backend: NativeBackendLike;
+  // deno-lint-ignore no-explicit-any
+  attrs: Record<string, any>;
+}
+
+/** A kernel body: returns its output(s), or `undefined` to defer to the stock kernel. */
+export type NativeKernelBody = (
+  args: KernelArgs,
+  env: NativeEnv,
+) => TensorInfo | TensorInfo[] | undefined;
+
+/** A kernel override before registration. */
+export interface NativeKernel {
+  readonly name: string;
+  readonly body: NativeKernelBody;
+}
+
+/** Wrap native kernels into TF.js kernel configs for `backendName`. */
+export function toKernelConfigs(
+  kernels: readonly NativeKernel[],
+  env: NativeEnv,
+  backendName: string,
+): KernelConfig[] {
+  return kernels.map(({ name, body }) => {
+    const stock = env.rt.stock(name);
+    const kernelFunc = ((args: KernelArgs) =>
+      body(args, env) ?? stock(args as unknown as Parameters<KernelFunc>[0])) as KernelFunc;
+    return { kernelName: name, backendName, kernelFunc };
+  });
+}
+
+/** The float32 values of a tensor, or undefined when it is not a plain float32 tensor. */
+export function f32(
+  backend: NativeBackendLike,
+  t: TensorInfo | undefined,
+): Float32Array | undefined {
+  if (!t || t.dtype !== "float32") return undefined;
+  const v = backend.data.get(t.dataId).values;
+  return v instanceof Float32Array ? v : undefined;
+}
+
+/** The values of a tensor of any numeric dtype (for bool masks and int inputs). */
+export function anyValues(
+  backend: NativeBackendLike,
+  t: TensorInfo,
+): Float32Array | Int32Array | Uint8Array | undefined {
+  const v = backend.data.get(t.dataId).values;
+  if (v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array) return v;
+  return undefined;
+}
+
+/** Product of a shape. */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** A pooled output buffer (contents unspecified: the kernel must write every element). */
+export function takeOut(backend: NativeBackendLike, shape: readonly number[]): Float32Array {
+  return backend.pool.take(sizeOf(shape));
+}
+
+/** Register `values` as a float32 tensor of `shape`. */
+export function output(
+  backend: NativeBackendLike,
+  shape: readonly number[],
+  values: Float32Array,
+  dtype: "float32" | "bool" | "int32" = "float32",
+): TensorInfo {
+  return backend.makeTensorInfo(shape.slice(), dtype, values);
+}

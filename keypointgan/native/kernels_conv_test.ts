@@ -1,0 +1,118 @@
+/**
+ * Native Conv2D / Conv2DBackpropInput / Conv2DBackpropFilter / FusedConv2D / BatchMatMul
+ * against TF.js's stock CPU kernels on many shapes (strides 1/2, 'same'/'valid'/explicit/
+ * numeric padding, odd sizes, batch 1, channels 1/3/odd, 1×1 to 7×7 filters), for both the C
+ * helper and the pure-JS engine.
+ */
+import { equal as assertEquals } from "node:assert/strict";
+import { tf } from "../tf.ts";
+import { compareWithCpu, nativeSkipReason, rand } from "./test_util.ts";
+
+type Pad = "same" | "valid" | number | [[0, 0], [number, number], [number, number], [0, 0]];
+
+interface Case {
+  x: [number, number, number, number];
+  k: [number, number];
+  co: number;
+  stride: number | [number, number];
+  pad: Pad;
+}
+
+const CASES: Case[] = [
+  { x: [2, 8, 8, 4], k: [3, 3], co: 6, stride: 1, pad: "same" },
+  { x: [1, 9, 7, 3], k: [3, 3], co: 5, stride: 1, pad: "valid" },
+  { x: [2, 8, 8, 5], k: [3, 3], co: 7, stride: 2, pad: "same" },
+  { x: [3, 9, 9, 2], k: [3, 3], co: 4, stride: 2, pad: "valid" },
+  { x: [2, 8, 8, 3], k: [3, 3], co: 8, stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  { x: [1, 10, 10, 1], k: [7, 7], co: 4, stride: 1, pad: [[0, 0], [3, 3], [3, 3], [0, 0]] },
+  { x: [2, 16, 16, 3], k: [4, 4], co: 5, stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  { x: [2, 7, 7, 6], k: [4, 4], co: 3, stride: 1, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  { x: [2, 6, 5, 8], k: [1, 1], co: 3, stride: 1, pad: "valid" },
+  { x: [2, 6, 6, 4], k: [1, 1], co: 5, stride: 2, pad: "same" },
+  { x: [1, 5, 6, 9], k: [3, 1], co: 2, stride: [1, 2], pad: "same" },
+  { x: [2, 8, 8, 16], k: [3, 3], co: 3, stride: 1, pad: 1 },
+  { x: [2, 8, 8, 3], k: [3, 3], co: 16, stride: 1, pad: "same" },
+  { x: [1, 3, 3, 2], k: [3, 3], co: 2, stride: 1, pad: "valid" },
+];
+
+function describeCase(c: Case): string {
+  return `x[${c.x}] k${c.k.join("x")} co${c.co} s${c.stride} pad ${JSON.stringify(c.pad)}`;
+}
+
+Deno.test({
+  name: "native conv2d forward and both gradients match the stock CPU kernels",
+  ignore: nativeSkipReason !== undefined,
+  async fn() {
+    for (const [i, c] of CASES.entries()) {
+      const [kh, kw] = c.k;
+      const xv = rand(c.x.reduce((a, b) => a * b), 11 + i);
+      const wv = rand(kh * kw * c.x[3] * c.co, 23 + i);
+      const convOut = (() => {
+        const y = tf.tidy(() =>
+          tf.conv2d(tf.tensor4d(xv, c.x), tf.tensor4d(wv, [kh, kw, c.x[3], c.co]), c.stride, c.pad)
+        );
+        const shape = y.shape;
+        y.dispose();
+        return shape;
+      })();
+      const dyv = rand(convOut.reduce((a, b) => a * b), 37 + i);
+      const problem = await compareWithCpu(() => {
+        const x = tf.tensor4d(xv, c.x), w = tf.tensor4d(wv, [kh, kw, c.x[3], c.co]);
+        const dy = tf.tensor4d(dyv, convOut as [number, number, number, number]);
+        const y = tf.conv2d(x, w, c.stride, c.pad);
+        const dx = tf.conv2dTranspose(dy, w, c.x, c.stride, c.pad as "same" | "valid");
+        const attrs = { strides: c.stride, pad: c.pad, dataFormat: "NHWC", filterShape: w.shape };
+        const dw = tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs) as tf.Tensor;
+        return [y, dx, dw];
+      });
+      assertEquals(problem, undefined, `${describeCase(c)}: ${problem}`);
+    }
+  },
+});
+
+Deno.test({
+  name: "native fused conv2d (bias + relu / leaky relu) matches the stock CPU kernel",
+  ignore: nativeSkipReason !== undefined,
+  async fn() {
+    for (const activation of ["linear", "relu", "leakyrelu"] as const) {
+      const problem = await compareWithCpu(() =>
+        tf.fused.conv2d({
+          x: tf.tensor4d(rand(2 * 6 * 6 * 3, 1), [2, 6, 6, 3]),
+          filter: tf.tensor4d(rand(3 * 3 * 3 * 4, 2), [3, 3, 3, 4]),
+          strides: 1,
+          pad: "same",
+          bias: tf.tensor1d(rand(4, 3)),
+          activation,
+          leakyreluAlpha: 0.2,
+        })
+      );
+      assertEquals(problem, undefined, `${activation}: ${problem}`);
+    }
+  },
+});
+
+Deno.test({
+  name: "native batch matmul matches the stock CPU kernel (transposes, batch broadcast)",
+  ignore: nativeSkipReason !== undefined,
+  async fn() {
+    const shapes: [number[], number[], boolean, boolean][] = [
+      [[5, 7], [7, 3], false, false],
+      [[7, 5], [7, 3], true, false],
+      [[5, 7], [3, 7], false, true],
+      [[4, 5, 7], [4, 7, 2], false, false],
+      [[4, 7, 5], [1, 3, 7], true, true],
+      [[2, 3, 5, 7], [7, 6], false, false],
+    ];
+    for (const [i, [sa, sb, ta, tb]] of shapes.entries()) {
+      const problem = await compareWithCpu(() =>
+        tf.matMul(
+          tf.tensor(rand(sa.reduce((p, q) => p * q), i), sa),
+          tf.tensor(rand(sb.reduce((p, q) => p * q), 50 + i), sb),
+          ta,
+          tb,
+        )
+      );
+      assertEquals(problem, undefined, `a[${sa}] b[${sb}] tA=${ta} tB=${tb}: ${problem}`);
+    }
+  },
+});

@@ -1,0 +1,168 @@
+/**
+ * Native elementwise, reduction and layout kernels against TF.js's stock CPU kernels, for
+ * both the C helper and the pure-JS loops.
+ */
+import { equal as assertEquals } from "node:assert/strict";
+import { tf } from "../tf.ts";
+import { compareWithCpu, nativeSkipReason, rand } from "./test_util.ts";
+
+const ignore = nativeSkipReason !== undefined;
+const SHAPE = [2, 5, 6, 7];
+const N = SHAPE.reduce((a, b) => a * b);
+
+/** Random values with a NaN and exact zeros mixed in (NaN propagation must match). */
+function input(seed: number, withNaN = true): tf.Tensor4D {
+  const v = rand(N, seed, -2, 2);
+  v[3] = 0;
+  v[10] = -0;
+  if (withNaN) v[17] = NaN;
+  return tf.tensor4d(v, SHAPE as [number, number, number, number]);
+}
+
+Deno.test({
+  name: "native unary kernels match the stock CPU kernels (NaN included)",
+  ignore,
+  async fn() {
+    const ops: [string, (x: tf.Tensor) => tf.Tensor][] = [
+      ["relu", tf.relu],
+      ["relu6", tf.relu6],
+      ["leakyRelu", (x) => tf.leakyRelu(x, 0.2)],
+      ["step", (x) => tf.step(x, 0.3)],
+      ["abs", tf.abs],
+      ["neg", tf.neg],
+      ["square", tf.square],
+      ["sqrt", (x) => tf.sqrt(tf.abs(x))],
+      ["rsqrt", (x) => tf.rsqrt(tf.add(tf.abs(x), 1))],
+      ["exp", tf.exp],
+      ["log", (x) => tf.log(tf.abs(x))],
+      ["tanh", tf.tanh],
+      ["sigmoid", tf.sigmoid],
+      ["reciprocal", (x) => tf.reciprocal(tf.add(x, 3))],
+      ["elu", tf.elu],
+      ["sign", tf.sign],
+      ["clip", (x) => tf.clipByValue(x, -0.5, 0.7)],
+    ];
+    for (const [name, op] of ops) {
+      const problem = await compareWithCpu(() => op(input(1)), 1e-6);
+      assertEquals(problem, undefined, `${name}: ${problem}`);
+    }
+  },
+});
+
+Deno.test({
+  name: "native binary kernels match the stock CPU kernels for every broadcast pattern",
+  ignore,
+  async fn() {
+    const others: number[][] = [
+      SHAPE,
+      [],
+      [7],
+      [1, 1, 1, 7],
+      [2, 1, 1, 7],
+      [2, 5, 6, 1],
+      [5, 1, 7],
+      [
+        1,
+        5,
+        1,
+        1,
+      ],
+    ];
+    const ops: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
+      ["add", tf.add],
+      ["sub", tf.sub],
+      ["mul", tf.mul],
+      ["div", tf.div],
+      ["max", tf.maximum],
+      ["min", tf.minimum],
+      ["squaredDifference", tf.squaredDifference],
+      ["prelu", tf.prelu],
+      ["greater", tf.greater],
+      ["greaterEqual", tf.greaterEqual],
+      ["less", tf.less],
+      ["lessEqual", tf.lessEqual],
+      ["equal", tf.equal],
+      ["notEqual", tf.notEqual],
+    ];
+    for (const [name, op] of ops) {
+      for (const [i, shape] of others.entries()) {
+        const b = () => tf.tensor(rand(shape.reduce((p, q) => p * q, 1), 7 + i, -2, 2), shape);
+        const problem = await compareWithCpu(() => [op(input(2), b()), op(b(), input(3))], 1e-6);
+        assertEquals(problem, undefined, `${name} with [${shape}]: ${problem}`);
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "native select, fill, zerosLike/onesLike match the stock CPU kernels",
+  ignore,
+  async fn() {
+    const problem = await compareWithCpu(() => [
+      tf.where(tf.greater(input(4, false), 0), input(5), input(6)),
+      tf.fill([3, 70, 80], 0.25),
+      tf.zerosLike(input(7)),
+      tf.onesLike(input(8)),
+    ]);
+    assertEquals(problem, undefined, problem);
+  },
+});
+
+Deno.test({
+  name: "native reductions match the stock CPU kernels (NHWC batch/instance-norm axes)",
+  ignore,
+  async fn() {
+    const axesList: (number | number[] | undefined)[] = [
+      [0, 1, 2],
+      [1, 2],
+      3,
+      -1,
+      1,
+      [0, 3],
+      undefined,
+      [
+        2,
+      ],
+    ];
+    for (const axis of axesList) {
+      for (const keepDims of [false, true]) {
+        const problem = await compareWithCpu(() => [
+          tf.sum(input(9, false), axis, keepDims),
+          tf.mean(input(10, false), axis, keepDims),
+          tf.max(input(11, false), axis, keepDims),
+          tf.min(input(12), axis, keepDims),
+          tf.prod(tf.add(tf.mul(input(13, false), 0.1), 1), axis, keepDims),
+        ], 1e-5);
+        assertEquals(
+          problem,
+          undefined,
+          `axis ${JSON.stringify(axis)} keepDims ${keepDims}: ${problem}`,
+        );
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "native pad, slice, concat and transpose match the stock CPU kernels",
+  ignore,
+  async fn() {
+    const problem = await compareWithCpu(() => {
+      const x = input(14);
+      return [
+        tf.pad(x, [[0, 0], [1, 2], [3, 0], [0, 0]]),
+        tf.pad(x, [[1, 0], [0, 1], [1, 1], [2, 1]], 0.5),
+        tf.slice(x, [0, 1, 2, 3], [2, 3, 3, 2]),
+        tf.slice(x, [1, 0, 0, 2], [1, 5, 6, 4]),
+        tf.slice(x, [1, 2, 0, 0], [1, 2, 6, 7]),
+        tf.concat([x, input(15), tf.slice(input(16), [0, 0, 0, 0], [2, 5, 6, 3])], -1),
+        tf.concat([x, input(17)], 0),
+        tf.concat([x, tf.slice(input(18), [0, 0, 0, 0], [2, 2, 6, 7])], 1),
+        tf.transpose(x, [0, 3, 1, 2]),
+        tf.transpose(x, [3, 2, 1, 0]),
+        tf.transpose(x, [1, 0, 2, 3]),
+      ];
+    }, 0);
+    assertEquals(problem, undefined, problem);
+  },
+});

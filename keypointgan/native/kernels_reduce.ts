@@ -1,0 +1,61 @@
+/**
+ * Native reductions (Sum, Mean, Max, Min, Prod) over float32 tensors, for any set of axes that
+ * collapses to [outer, reduced, inner]: the batch-norm statistics (axes 0,1,2 of NHWC), the
+ * instance-norm ones (axes 1,2), last-axis reductions and full reductions. No transpose is
+ * made, unlike the stock kernels.
+ *
+ * @module
+ */
+import {
+  f32,
+  type KernelArgs,
+  type NativeEnv,
+  type NativeKernel,
+  output,
+  sizeOf,
+} from "./kernel_util.ts";
+import { Reduce } from "./ops.ts";
+import { reducePlan } from "./shapes.ts";
+
+/** Normalised axes (TF.js semantics: undefined/null = all axes, negatives count from the end). */
+export function parseAxes(axis: number | number[] | null | undefined, rank: number): number[] {
+  if (axis === null || axis === undefined) return [...Array(rank).keys()];
+  const list = Array.isArray(axis) ? axis : [axis];
+  return [...new Set(list.map((a) => (a < 0 ? a + rank : a)))].sort((p, q) => p - q);
+}
+
+function reduceKernel(name: string, op: number, mean = false): NativeKernel {
+  return {
+    name,
+    body: ({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) => {
+      const x = f32(backend, inputs.x);
+      const shape = inputs.x.shape;
+      if (!x || x.length === 0) return undefined;
+      // Max names its axes `reductionIndices`; the others `axis`.
+      const axes = parseAxes(
+        "reductionIndices" in attrs ? attrs.reductionIndices : attrs.axis,
+        shape.length,
+      );
+      if (axes.some((a) => a < 0 || a >= shape.length)) return undefined;
+      const plan = reducePlan(shape, axes);
+      if (!plan) return undefined;
+      const outShape = attrs.keepDims
+        ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
+        : shape.filter((_, i) => !axes.includes(i));
+      const out = backend.pool.take(sizeOf(outShape));
+      const reduceSize = sizeOf(axes.map((a) => shape[a]));
+      const scale = mean ? 1 / reduceSize : 1;
+      env.ops.reduce(op, x, out, plan.outer, plan.reduce, plan.inner, scale);
+      return output(backend, outShape, out);
+    },
+  };
+}
+
+/** The reduction overrides. */
+export const reduceKernels: readonly NativeKernel[] = [
+  reduceKernel("Sum", Reduce.sum),
+  reduceKernel("Mean", Reduce.sum, true),
+  reduceKernel("Max", Reduce.max),
+  reduceKernel("Min", Reduce.min),
+  reduceKernel("Prod", Reduce.prod),
+];

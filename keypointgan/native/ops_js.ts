@@ -1,0 +1,288 @@
+/**
+ * JS implementation of the native primitives (`ops.ts`): the fallback when the C helper is not
+ * built, and the reference the C versions are tested against.
+ *
+ * @module
+ */
+import {
+  bilinearTaps,
+  Binary,
+  type NativeOps,
+  nearestTaps,
+  Reduce,
+  type ResizeGeometry,
+  Unary,
+} from "./ops.ts";
+import type { LoopPlan } from "./shapes.ts";
+
+type F = (v: number) => number;
+
+function unaryFn(op: number, p0: number, p1: number): F {
+  switch (op) {
+    case Unary.relu:
+      return (v) => (v < 0 ? 0 : v);
+    case Unary.relu6:
+      return (v) => (v < 0 ? 0 : v > 6 ? 6 : v);
+    case Unary.leakyRelu:
+      return (v) => (v < 0 ? p0 * v : v);
+    case Unary.step:
+      return (v) => (v > 0 ? 1 : v !== v ? NaN : p0);
+    case Unary.abs:
+      return Math.abs;
+    case Unary.neg:
+      return (v) => -v;
+    case Unary.square:
+      return (v) => v * v;
+    case Unary.sqrt:
+      return Math.sqrt;
+    case Unary.rsqrt:
+      return (v) => 1 / Math.sqrt(v);
+    case Unary.exp:
+      return Math.exp;
+    case Unary.log:
+      return Math.log;
+    case Unary.tanh:
+      return Math.tanh;
+    case Unary.sigmoid:
+      return (v) => 1 / (1 + Math.exp(-v));
+    case Unary.reciprocal:
+      return (v) => 1 / v;
+    case Unary.elu:
+      return (v) => (v >= 0 ? v : Math.exp(v) - 1);
+    case Unary.clip:
+      return (v) => (v > p1 ? p1 : v < p0 ? p0 : v);
+    case Unary.sign:
+      return (v) => (v < 0 ? -1 : v > 0 ? 1 : 0);
+    case Unary.fill:
+      return () => p0;
+  }
+  throw new Error(`native: unknown unary op ${op}`);
+}
+
+type G = (a: number, b: number) => number;
+
+function binaryFn(op: number): G {
+  switch (op) {
+    case Binary.add:
+      return (a, b) => a + b;
+    case Binary.sub:
+      return (a, b) => a - b;
+    case Binary.mul:
+      return (a, b) => a * b;
+    case Binary.div:
+      return (a, b) => a / b;
+    case Binary.max:
+      return Math.max;
+    case Binary.min:
+      return Math.min;
+    case Binary.squaredDifference:
+      return (a, b) => (a - b) * (a - b);
+    case Binary.prelu:
+      return (a, b) => (a < 0 ? b * a : a);
+    case Binary.greater:
+      return (a, b) => (a > b ? 1 : 0);
+    case Binary.greaterEqual:
+      return (a, b) => (a >= b ? 1 : 0);
+    case Binary.less:
+      return (a, b) => (a < b ? 1 : 0);
+    case Binary.lessEqual:
+      return (a, b) => (a <= b ? 1 : 0);
+    case Binary.equal:
+      return (a, b) => (a === b ? 1 : 0);
+    case Binary.notEqual:
+      return (a, b) => (a !== b ? 1 : 0);
+  }
+  throw new Error(`native: unknown binary op ${op}`);
+}
+
+function unary(op: number, x: Float32Array, y: Float32Array, p0: number, p1: number): void {
+  const n = y.length;
+  // The hottest ops get monomorphic loops (a closure call per element costs ~3×).
+  if (op === Unary.relu) {
+    for (let i = 0; i < n; i++) y[i] = Math.max(0, x[i]);
+    return;
+  }
+  if (op === Unary.fill) {
+    y.fill(p0);
+    return;
+  }
+  const f = unaryFn(op, p0, p1);
+  for (let i = 0; i < n; i++) y[i] = f(x[i]);
+}
+
+function binary(
+  op: number,
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array | Uint8Array,
+  plan: LoopPlan,
+): void {
+  const [n0, n1, n2, n3] = plan.shape;
+  const [a0, a1, a2, a3] = plan.aStrides, [b0, b1, b2, b3] = plan.bStrides;
+  if (op === Binary.mul && a3 === 1 && b3 === 1 && n0 * n1 * n2 === 1) {
+    for (let i = 0; i < n3; i++) out[i] = a[i] * b[i];
+    return;
+  }
+  const f = binaryFn(op);
+  let o = 0;
+  for (let i0 = 0; i0 < n0; i0++) {
+    for (let i1 = 0; i1 < n1; i1++) {
+      for (let i2 = 0; i2 < n2; i2++) {
+        let ia = i0 * a0 + i1 * a1 + i2 * a2, ib = i0 * b0 + i1 * b1 + i2 * b2;
+        for (let i3 = 0; i3 < n3; i3++, ia += a3, ib += b3) out[o++] = f(a[ia], b[ib]);
+      }
+    }
+  }
+}
+
+function select(cond: Uint8Array, a: Float32Array, b: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = cond[i] ? a[i] : b[i];
+}
+
+function reduce(
+  op: number,
+  x: Float32Array,
+  out: Float32Array,
+  outer: number,
+  red: number,
+  inner: number,
+  scale: number,
+): void {
+  // Accumulate in doubles, like TF.js's CPU Sum (JS numbers), one output at a time in
+  // increasing r: the order is fixed, so results are reproducible.
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * red * inner;
+    if (op === Reduce.sum || op === Reduce.prod) acc.fill(op === Reduce.sum ? 0 : 1);
+    else for (let i = 0; i < inner; i++) acc[i] = x[base + i];
+    for (let r = op === Reduce.max || op === Reduce.min ? 1 : 0; r < red; r++) {
+      const row = base + r * inner;
+      if (op === Reduce.sum) { for (let i = 0; i < inner; i++) acc[i] += x[row + i]; }
+      else if (op === Reduce.prod) { for (let i = 0; i < inner; i++) acc[i] *= x[row + i]; }
+      else if (op === Reduce.max) {
+        for (let i = 0; i < inner; i++) acc[i] = nanMax(acc[i], x[row + i]);
+      } else for (let i = 0; i < inner; i++) acc[i] = nanMin(acc[i], x[row + i]);
+    }
+    const s = op === Reduce.sum ? scale : 1;
+    for (let i = 0; i < inner; i++) out[o * inner + i] = acc[i] * s;
+  }
+}
+
+// As TF.js's Max/Min kernels: any NaN in the reduced values makes the result NaN.
+const nanMax = (m: number, v: number) => (v > m || v !== v ? v : m);
+const nanMin = (m: number, v: number) => (v < m || v !== v ? v : m);
+
+function copy(
+  dst: Float32Array,
+  dstOff: number,
+  src: Float32Array,
+  srcOff: number,
+  plan: LoopPlan,
+): void {
+  const [n0, n1, n2, n3] = plan.shape;
+  const [d0, d1, d2, d3] = plan.aStrides, [s0, s1, s2, s3] = plan.bStrides;
+  for (let i0 = 0; i0 < n0; i0++) {
+    for (let i1 = 0; i1 < n1; i1++) {
+      for (let i2 = 0; i2 < n2; i2++) {
+        const d = dstOff + i0 * d0 + i1 * d1 + i2 * d2, s = srcOff + i0 * s0 + i1 * s1 + i2 * s2;
+        if (d3 === 1 && s3 === 1) dst.set(src.subarray(s, s + n3), d);
+        else for (let i3 = 0; i3 < n3; i3++) dst[d + i3 * d3] = src[s + i3 * s3];
+      }
+    }
+  }
+}
+
+function resizeBilinear(x: Float32Array, y: Float32Array, g: ResizeGeometry): void {
+  const rows = bilinearTaps(g.inH, g.outH, g.alignCorners, g.halfPixelCenters);
+  const cols = bilinearTaps(g.inW, g.outW, g.alignCorners, g.halfPixelCenters);
+  const C = g.channels;
+  let o = 0;
+  for (let b = 0; b < g.batch; b++) {
+    for (let r = 0; r < g.outH; r++) {
+      const top = (b * g.inH + rows.lo[r]) * g.inW, bot = (b * g.inH + rows.hi[r]) * g.inW;
+      const rf = rows.frac[r];
+      for (let c = 0; c < g.outW; c++) {
+        const l = cols.lo[c] * C, h = cols.hi[c] * C, cf = cols.frac[c];
+        const tl = top * C + l, tr = top * C + h, bl = bot * C + l, br = bot * C + h;
+        for (let d = 0; d < C; d++) {
+          const t = x[tl + d] + (x[tr + d] - x[tl + d]) * cf;
+          const u = x[bl + d] + (x[br + d] - x[bl + d]) * cf;
+          y[o++] = t + (u - t) * rf;
+        }
+      }
+    }
+  }
+}
+
+function resizeBilinearGrad(dy: Float32Array, dx: Float32Array, g: ResizeGeometry): void {
+  const rows = bilinearTaps(g.inH, g.outH, g.alignCorners, g.halfPixelCenters);
+  const cols = bilinearTaps(g.inW, g.outW, g.alignCorners, g.halfPixelCenters);
+  const C = g.channels;
+  dx.fill(0);
+  let o = 0;
+  for (let b = 0; b < g.batch; b++) {
+    for (let r = 0; r < g.outH; r++) {
+      const top = (b * g.inH + rows.lo[r]) * g.inW, bot = (b * g.inH + rows.hi[r]) * g.inW;
+      const rf = rows.frac[r];
+      for (let c = 0; c < g.outW; c++) {
+        const l = cols.lo[c] * C, h = cols.hi[c] * C, cf = cols.frac[c];
+        const tl = top * C + l, tr = top * C + h, bl = bot * C + l, br = bot * C + h;
+        const wtl = (1 - rf) * (1 - cf), wtr = (1 - rf) * cf, wbl = rf * (1 - cf), wbr = rf * cf;
+        for (let d = 0; d < C; d++, o++) {
+          const v = dy[o];
+          dx[tl + d] += v * wtl;
+          dx[tr + d] += v * wtr;
+          dx[bl + d] += v * wbl;
+          dx[br + d] += v * wbr;
+        }
+      }
+    }
+  }
+}
+
+function resizeNearest(x: Float32Array, y: Float32Array, g: ResizeGeometry): void {
+  const rows = nearestTaps(g.inH, g.outH, g.alignCorners, g.halfPixelCenters);
+  const cols = nearestTaps(g.inW, g.outW, g.alignCorners, g.halfPixelCenters);
+  const C = g.channels;
+  let o = 0;
+  for (let b = 0; b < g.batch; b++) {
+    for (let r = 0; r < g.outH; r++) {
+      const row = (b * g.inH + rows[r]) * g.inW;
+      for (let c = 0; c < g.outW; c++, o += C) {
+        const s = (row + cols[c]) * C;
+        y.set(x.subarray(s, s + C), o);
+      }
+    }
+  }
+}
+
+function resizeNearestGrad(dy: Float32Array, dx: Float32Array, g: ResizeGeometry): void {
+  const rows = nearestTaps(g.inH, g.outH, g.alignCorners, g.halfPixelCenters);
+  const cols = nearestTaps(g.inW, g.outW, g.alignCorners, g.halfPixelCenters);
+  const C = g.channels;
+  dx.fill(0);
+  let o = 0;
+  for (let b = 0; b < g.batch; b++) {
+    for (let r = 0; r < g.outH; r++) {
+      const row = (b * g.inH + rows[r]) * g.inW;
+      for (let c = 0; c < g.outW; c++) {
+        const s = (row + cols[c]) * C;
+        for (let d = 0; d < C; d++) dx[s + d] += dy[o++];
+      }
+    }
+  }
+}
+
+/** The JS primitives. */
+export const jsOps: NativeOps = {
+  name: "js",
+  unary,
+  binary,
+  select,
+  reduce,
+  copy,
+  resizeBilinear,
+  resizeBilinearGrad,
+  resizeNearest,
+  resizeNearestGrad,
+};
