@@ -13,6 +13,8 @@ export interface RunFlags {
   readonly dryRun: boolean;
   readonly jobs?: number;
   readonly executor?: string;
+  /** Slurm: what Ctrl-C does with submitted jobs (`ask`, `cancel`, `keep`). */
+  readonly onInterrupt?: string;
   readonly only: string[];
   readonly force: string[];
   readonly from?: string;
@@ -36,6 +38,7 @@ export function parseRunFlags(args: string[]): RunFlags {
       "dry-run": { type: "boolean", default: false },
       jobs: { type: "string", short: "j" },
       executor: { type: "string" },
+      "on-interrupt": { type: "string" },
       only: { type: "string", multiple: true },
       force: { type: "string", multiple: true },
       from: { type: "string" },
@@ -58,12 +61,21 @@ export function parseRunFlags(args: string[]): RunFlags {
   if (values.executor !== undefined && !["local", "slurm"].includes(values.executor)) {
     issues.add("--executor", [], `expected "local" or "slurm", received "${values.executor}"`);
   }
+  const onInterrupt = values["on-interrupt"];
+  if (onInterrupt !== undefined && !["ask", "cancel", "keep"].includes(onInterrupt)) {
+    issues.add(
+      "--on-interrupt",
+      [],
+      `expected "ask", "cancel" or "keep", received "${onInterrupt}"`,
+    );
+  }
   issues.throwIfAny();
   return {
     experiment: positionals[0],
     dryRun: values["dry-run"],
     jobs,
     executor: values.executor,
+    onInterrupt,
     only: list(values.only),
     force: list(values.force),
     from: values.from,

@@ -13,8 +13,9 @@ import { collectGarbage } from "./gc.ts";
 import type { Plan } from "./plan.ts";
 import type { Project } from "./project.ts";
 import { progressView } from "./progress.ts";
-import type { Experiment } from "./experiment.ts";
 import { IssueList } from "./errors.ts";
+import { chooseExecutor, slurmExecutor } from "./cli_slurm.ts";
+import { describeSlurm } from "./slurm_args.ts";
 
 /** Options that differ between `run` and `report`. */
 export interface RunMode {
@@ -35,7 +36,7 @@ export async function runCommand(
     set: flags.set,
     variants: flags.variants,
   });
-  const jobs = chooseJobs(exp, flags);
+  const choice = chooseExecutor(exp, flags);
   const store = openStore(project, flags.store);
   const only = mode.report ? [displayStage(project)] : flags.only.length ? flags.only : undefined;
   const p = await planExperiment(project, exp, store, {
@@ -44,7 +45,18 @@ export async function runCommand(
     from: flags.from,
     onWarn: warn,
   });
-  const executorName = jobs > 1 ? `${jobs} workers` : "in-process";
+  const executor = choice.kind === "slurm" && !flags.dryRun
+    ? slurmExecutor(project, store, p, choice, {
+      entry: mode.entry,
+      onInterrupt: flags.onInterrupt,
+    })
+    : undefined;
+  const jobs = choice.kind === "local" ? choice.jobs : 1;
+  const executorName = choice.kind === "slurm"
+    ? describeSlurm(choice.config)
+    : jobs > 1
+    ? `${jobs} workers`
+    : "in-process";
   console.error(planHeader(p, store, executorName));
   if (flags.dryRun) {
     console.log(planTable(p));
@@ -54,6 +66,7 @@ export async function runCommand(
     const view = progressView(p, { tty: Deno.stderr.isTerminal() });
     return runPlanned(project, p, store, {
       jobs,
+      executor,
       signal,
       observer: view.observer,
       workerEntry: mode.entry,
@@ -68,21 +81,6 @@ export async function runCommand(
   console.error(`run ${result.runId} recorded in ${store.ledgerPath}`);
   if (flags.gc && !result.interrupted) await gcAfter(project, store, p);
   return result.interrupted ? 130 : result.ok ? 0 : 1;
-}
-
-function chooseJobs(exp: Experiment, flags: RunFlags): number {
-  const kind = flags.executor ?? exp.executor?.kind ?? "local";
-  if (kind === "slurm") {
-    const issues = new IssueList();
-    issues.add(
-      flags.executor ? "--executor" : exp.files[0],
-      flags.executor ? [] : ["executor", "kind"],
-      "the Slurm executor is not available yet (issue 8); use local",
-    );
-    issues.throwIfAny();
-  }
-  const fromFile = exp.executor?.kind === "local" ? exp.executor.jobs : undefined;
-  return flags.jobs ?? fromFile ?? navigator.hardwareConcurrency;
 }
 
 /** The last stage (in DAG order) that declares a display output. */

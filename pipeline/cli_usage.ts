@@ -14,8 +14,13 @@ Commands:
 
 Flags of run/report:
   --dry-run                  print the plan: each node cached or to run, and why; run nothing
-  -j, --jobs N               nodes computed at once (default: number of cores; 1 = in-process)
-  --executor local|slurm     where nodes run (default: the experiment's "executor", else local)
+  -j, --jobs N               nodes computed at once (default: number of cores; 1 = in-process;
+                             slurm: jobs queued at once, default unlimited)
+  --executor local|slurm     where nodes run (default: the experiment's "executor", else local);
+                             slurm: one sbatch job per ready node, store shared (docs/slurm.md)
+  --on-interrupt ask|cancel|keep
+                             slurm: what Ctrl-C does with submitted jobs (default: ask on a
+                             terminal, else cancel); kept jobs are re-attached by the next run
   --only STAGE[,STAGE]       plan only these stages and what they need
   --force STAGE[@VARIANT]    recompute those nodes and everything downstream (repeatable)
   --from STAGE               recompute STAGE and everything downstream

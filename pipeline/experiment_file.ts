@@ -19,6 +19,7 @@ import {
 import { checkMatrix, type Matrix } from "./matrix.ts";
 import type { Project } from "./project.ts";
 import { hint } from "./suggest.ts";
+import { sbatchArgsProblem } from "./slurm_args.ts";
 
 /** Where the stages run (issue 8): locally (in-process or `jobs` workers) or as Slurm jobs. */
 export const executorSchema = z.discriminatedUnion("kind", [
@@ -39,7 +40,11 @@ export const executorSchema = z.discriminatedUnion("kind", [
       .optional(),
     /** Memory per job, as sbatch's --mem (e.g. "16G"). */
     mem: z.string().regex(/^\d+[KMGT]?$/, 'expected sbatch --mem like "16G"').optional(),
-    sbatchArgs: z.array(z.string()).optional(),
+    /** More sbatch options (`["--account=lab"]`); options the executor sets are refused. */
+    sbatchArgs: z.array(z.string().min(1)).optional(),
+  }).superRefine((v, ctx) => {
+    const problem = sbatchArgsProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, path: ["sbatchArgs"] });
   }),
 ]);
 

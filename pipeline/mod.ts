@@ -29,6 +29,8 @@ export { type FailureRecord, Store, STORE_ENV, type Verified } from "./store.ts"
 export type { Manifest, NodeSpec } from "./manifest.ts";
 export { type Executor, InProcessExecutor } from "./executor.ts";
 export { SubprocessExecutor } from "./subprocess.ts";
+export { type InterruptPolicy, SlurmExecutor, type SlurmExecutorOptions } from "./slurm.ts";
+export type { SlurmConfig } from "./slurm_args.ts";
 export type { NodeEvent, NodeJob, NodeOutcome } from "./job.ts";
 export type { Outcomes, RunEvent } from "./runner.ts";
 export { type LedgerEntry, readLedger } from "./ledger.ts";
