@@ -12,11 +12,13 @@
  */
 import { z } from "zod";
 import type { StageRegistry } from "../pipeline/stage.ts";
+import prepare_data from "./prepare_data.ts";
 import pretrain_regressor from "./pretrain_regressor.ts";
 import train from "./train.ts";
 
 /** Stage name → definition. */
 export const registry: StageRegistry = {
+  prepare_data,
   pretrain_regressor,
   train,
 };

@@ -254,8 +254,9 @@ interface LocalPart {
 }
 
 /**
- * Normal of a soft union of the skin ellipsoids at a head-local point: the gradients of each
- * part's field |q| − 1, weighted by exp(−field / τ). Hides the creases where parts meet.
+ * Normal of a soft union of the skin ellipsoids at a head-local point: each part's gradient of
+ * |q| − 1, weighted by (1 − field / 0.15)² where the field is below 0.15 (compact support, no
+ * transcendental calls). Hides the creases where parts meet.
  */
 function blendedNormal(
   parts: readonly LocalPart[],
@@ -267,20 +268,20 @@ function blendedNormal(
   let nx = 0, ny = 0, nz = 0;
   for (const part of parts) {
     const dx = x - part.c[0], dy = y - part.c[1], dz = z - part.c[2];
-    let gx = 0, gy = 0, gz = 0, q2 = 0;
-    for (let i = 0; i < 3; i++) {
-      const e = part.e[i];
-      const q = (dx * e[0] + dy * e[1] + dz * e[2]) / part.r[i];
-      q2 += q * q;
-      gx += (q * e[0]) / part.r[i];
-      gy += (q * e[1]) / part.r[i];
-      gz += (q * e[2]) / part.r[i];
-    }
-    const len = Math.hypot(gx, gy, gz) || 1;
-    const w = Math.exp(-(Math.sqrt(q2) - 1) / 0.06);
-    nx += (w * gx) / len;
-    ny += (w * gy) / len;
-    nz += (w * gz) / len;
+    const e0 = part.e[0], e1 = part.e[1], e2 = part.e[2], r = part.r;
+    const q0 = (dx * e0[0] + dy * e0[1] + dz * e0[2]) / r[0];
+    const q1 = (dx * e1[0] + dy * e1[1] + dz * e1[2]) / r[1];
+    const q2 = (dx * e2[0] + dy * e2[1] + dz * e2[2]) / r[2];
+    const f = Math.sqrt(q0 * q0 + q1 * q1 + q2 * q2) - 1;
+    if (f > 0.15) continue;
+    const gx = (q0 * e0[0]) / r[0] + (q1 * e1[0]) / r[1] + (q2 * e2[0]) / r[2];
+    const gy = (q0 * e0[1]) / r[0] + (q1 * e1[1]) / r[1] + (q2 * e2[1]) / r[2];
+    const gz = (q0 * e0[2]) / r[0] + (q1 * e1[2]) / r[1] + (q2 * e2[2]) / r[2];
+    const t = 1 - Math.max(0, f) / 0.15;
+    const w = (t * t) / (Math.hypot(gx, gy, gz) || 1);
+    nx += w * gx;
+    ny += w * gy;
+    nz += w * gz;
   }
   const l = Math.hypot(nx, ny, nz) || 1;
   out[0] = nx / l;

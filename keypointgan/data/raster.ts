@@ -39,8 +39,11 @@ export interface Primitive {
   bounds(): [number, number, number, number];
   /** An upper bound of z over the primitive (early depth rejection). */
   maxZ(): number;
-  /** z of the nearest hit of the ray through (x, y), or -Infinity; fills the normal on a hit. */
-  hit(x: number, y: number, n: Float64Array): number;
+  /**
+   * z of the nearest hit of the ray through (x, y), or -Infinity. Fills the unit normal `n` on a
+   * hit when `n` is given (the depth pass passes null: normals are only needed where shaded).
+   */
+  hit(x: number, y: number, n: Float64Array | null): number;
   /** Fills p.u, p.v, p.w (local coordinates) for a hit point p. */
   local(p: SurfacePoint): void;
 }
@@ -80,7 +83,7 @@ export class Ellipsoid implements Primitive {
     return this.#c[2] + Math.sqrt(hz);
   }
 
-  hit(x: number, y: number, n: Float64Array): number {
+  hit(x: number, y: number, n: Float64Array | null): number {
     const a = this.#a, r = this.#r;
     const dx = x - this.#c[0], dy = y - this.#c[1];
     // Unit-sphere coordinates along the ray: q_i = α_i + β_i·dz.
@@ -92,6 +95,7 @@ export class Ellipsoid implements Primitive {
     const disc = qb * qb - 4 * this.#qa * qc;
     if (disc < 0) return -Infinity;
     const dz = (-qb + Math.sqrt(disc)) / (2 * this.#qa);
+    if (n === null) return this.#c[2] + dz;
     // Normal = Σ q_i e_i / r_i.
     const q0 = (a0 + dz * b0) / r[0], q1 = (a1 + dz * b1) / r[1], q2 = (a2 + dz * b2) / r[2];
     setUnit(
@@ -165,7 +169,7 @@ export class RoundCone implements Primitive {
     return Math.max(this.#a[2] + this.#ra, this.#b[2] + this.#rb);
   }
 
-  hit(x: number, y: number, n: Float64Array): number {
+  hit(x: number, y: number, n: Float64Array | null): number {
     if (this.#dist2(x, y) > this.#reach2) return -Infinity;
     const a = this.#a, b = this.#b, ra = this.#ra, rb = this.#rb;
     // Ray origin above the primitive, direction (0, 0, -1) (Quílez, "round cone" intersector).
@@ -191,7 +195,7 @@ export class RoundCone implements Primitive {
         const t = (-Math.sqrt(h) - k1) / k2;
         const yy = m1 - ra * rr + t * m2;
         if (yy > 0 && yy < d2) {
-          setUnit(n, d2 * oax - bax * yy, d2 * oay - bay * yy, d2 * (oaz - t) - baz * yy);
+          if (n) setUnit(n, d2 * oax - bax * yy, d2 * oay - bay * yy, d2 * (oaz - t) - baz * yy);
           return top - t;
         }
       }
@@ -202,14 +206,14 @@ export class RoundCone implements Primitive {
     if (h1 > 0) {
       const t = -m3 - Math.sqrt(h1);
       best = t;
-      setUnit(n, oax, oay, oaz - t);
+      if (n) setUnit(n, oax, oay, oaz - t);
     }
     const h2 = m6 * m6 - m7 + rb * rb;
     if (h2 > 0) {
       const t = -m6 - Math.sqrt(h2);
       if (t < best) {
         best = t;
-        setUnit(n, obx, oby, obz - t);
+        if (n) setUnit(n, obx, oby, obz - t);
       }
     }
     return best === Infinity ? -Infinity : top - best;
@@ -273,13 +277,15 @@ export class Triangle implements Primitive {
     return [1 - b1 - b2, b1, b2];
   }
 
-  hit(x: number, y: number, n: Float64Array): number {
+  hit(x: number, y: number, n: Float64Array | null): number {
     if (Math.abs(this.#det) < 1e-9) return -Infinity;
     const [b0, b1, b2] = this.#bary(x, y);
     if (b0 < 0 || b1 < 0 || b2 < 0) return -Infinity;
-    n[0] = this.#n[0];
-    n[1] = this.#n[1];
-    n[2] = this.#n[2];
+    if (n) {
+      n[0] = this.#n[0];
+      n[1] = this.#n[1];
+      n[2] = this.#n[2];
+    }
     const p = this.#p;
     return b0 * p[2] + b1 * p[5] + b2 * p[8];
   }
@@ -290,7 +296,7 @@ export class Triangle implements Primitive {
 }
 
 function setUnit(n: Float64Array, x: number, y: number, z: number): void {
-  const l = Math.hypot(x, y, z) || 1;
+  const l = Math.sqrt(x * x + y * y + z * z) || 1;
   n[0] = x / l;
   n[1] = y / l;
   n[2] = z / l;
@@ -308,10 +314,9 @@ export function renderScene(
   background: Float32Array,
 ): { image: Uint8Array; coverage: Float32Array } {
   const W = size * ss;
-  const { zbuf, ids, normals } = scratch(W * W);
+  const { zbuf, ids } = scratch(W * W);
   zbuf.fill(-Infinity);
   ids.fill(-1);
-  const n = new Float64Array(3);
   // Sample (i, j) of the SS grid sits at scene coordinate (i + 0.5) / ss - 0.5.
   const toScene = (i: number) => (i + 0.5) / ss - 0.5;
   const toGrid = (s: number) => (s + 0.5) * ss - 0.5;
@@ -328,30 +333,23 @@ export function renderScene(
       for (let i = i0; i <= i1; i++) {
         const o = j * W + i;
         if (zbuf[o] >= top) continue;
-        const z = prims[k].hit(toScene(i), y, n);
+        const z = prims[k].hit(toScene(i), y, null);
         if (z > zbuf[o]) {
           zbuf[o] = z;
           ids[o] = k;
-          normals[3 * o] = n[0];
-          normals[3 * o + 1] = n[1];
-          normals[3 * o + 2] = n[2];
         }
       }
     }
   }
-  return resolveSamples(prims, size, ss, zbuf, ids, normals, background);
+  return resolveSamples(prims, size, ss, zbuf, ids, background);
 }
 
-let buffers: { zbuf: Float64Array; ids: Int32Array; normals: Float64Array } | null = null;
+let buffers: { zbuf: Float64Array; ids: Int32Array } | null = null;
 
-/** Per-sample buffers, reused across frames of the same size (generation is single-threaded). */
-function scratch(n: number): { zbuf: Float64Array; ids: Int32Array; normals: Float64Array } {
+/** Per-sample buffers, reused across frames of the same size (each thread renders one frame at a time). */
+function scratch(n: number): { zbuf: Float64Array; ids: Int32Array } {
   if (buffers === null || buffers.ids.length !== n) {
-    buffers = {
-      zbuf: new Float64Array(n),
-      ids: new Int32Array(n),
-      normals: new Float64Array(3 * n),
-    };
+    buffers = { zbuf: new Float64Array(n), ids: new Int32Array(n) };
   }
   return buffers;
 }
@@ -367,7 +365,6 @@ function resolveSamples(
   ss: number,
   zbuf: Float64Array,
   ids: Int32Array,
-  normals: Float64Array,
   background: Float32Array,
 ): { image: Uint8Array; coverage: Float32Array } {
   const W = size * ss;
@@ -413,17 +410,8 @@ function resolveSamples(
             continue;
           }
           const x = (i + 0.5) / ss - 0.5, y = (j + 0.5) / ss - 0.5;
-          shadeAt(
-            prims[k],
-            p,
-            x,
-            y,
-            zbuf[q],
-            normals[3 * q],
-            normals[3 * q + 1],
-            normals[3 * q + 2],
-            col,
-          );
+          const z = prims[k].hit(x, y, n);
+          shadeAt(prims[k], p, x, y, z, n[0], n[1], n[2], col);
           r += col[0];
           g += col[1];
           b += col[2];

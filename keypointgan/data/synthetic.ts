@@ -96,10 +96,55 @@ export interface BuildOptions {
   readonly priorSource?: string;
 }
 
-/** Generate all segments into train / test splits and the prior. */
+/** The rendered content of one segment: keypoints `[n, K, 2]` and (unless prior) images. */
+export interface RenderedSegment {
+  readonly keypoints: Float32Array;
+  readonly images: Uint8Array | null;
+}
+
+/** Render one segment (prior segments get keypoints only: the prior has no images). */
+export function renderSegment(
+  gen: SyntheticGenerator,
+  seg: Segment,
+  size: number,
+  video?: SyntheticVideo,
+): RenderedSegment {
+  const K = gen.skeleton.numPoints, n = seg.end - seg.start;
+  const v = video ?? gen.video(seg.video);
+  const keypoints = new Float32Array(n * K * 2);
+  const images = seg.role === "prior" ? null : new Uint8Array(n * size * size * 3);
+  for (let f = seg.start; f < seg.end; f++) {
+    v.keypoints(f, keypoints, (f - seg.start) * K * 2);
+    images && v.render(f, images, (f - seg.start) * size * size * 3);
+  }
+  return { keypoints, images };
+}
+
+/** Generate all segments in this thread (see `generateParallel` for workers). */
 export function buildSynthetic(
   gen: SyntheticGenerator,
   segments: readonly Segment[],
+  opts: BuildOptions,
+): DatasetContent {
+  const rendered: RenderedSegment[] = [];
+  const total = segments.reduce((a, s) => a + s.end - s.start, 0);
+  let done = 0, lastId = -1;
+  let video: SyntheticVideo | undefined;
+  for (const seg of segments) {
+    opts.signal?.throwIfAborted();
+    if (lastId !== seg.video.id || !video) [lastId, video] = [seg.video.id, gen.video(seg.video)];
+    rendered.push(renderSegment(gen, seg, opts.imageSize, video));
+    done += seg.end - seg.start;
+    opts.progress?.(done, total);
+  }
+  return assemble(gen, segments, rendered, opts);
+}
+
+/** Lay rendered segments out into the train / test splits and the prior, in segment order. */
+export function assemble(
+  gen: SyntheticGenerator,
+  segments: readonly Segment[],
+  rendered: readonly RenderedSegment[],
   opts: BuildOptions,
 ): DatasetContent {
   const S = opts.imageSize, K = gen.skeleton.numPoints;
@@ -118,33 +163,21 @@ export function buildSynthetic(
     source: opts.priorSource ?? "synthetic:second-half",
   };
   const cursor = { train: 0, test: 0, prior: 0 };
-  const total = segments.reduce((a, s) => a + s.end - s.start, 0);
-  let done = 0;
-  const cache = new Map<number, SyntheticVideo>();
-  for (const seg of segments) {
-    opts.signal?.throwIfAborted();
-    const v = cache.get(seg.video.id) ?? gen.video(seg.video);
-    cache.clear();
-    cache.set(seg.video.id, v);
-    for (let f = seg.start; f < seg.end; f++) {
-      const i = cursor[seg.role]++;
-      if (seg.role === "prior") {
-        v.keypoints(f, prior.keypoints, i * K * 2);
-        prior.video[i] = seg.video.id;
-        prior.frame[i] = f;
-        continue;
-      }
-      const s = splits[seg.role];
-      v.keypoints(f, s.keypoints, i * K * 2);
-      v.render(f, s.images, i * S * S * 3);
-      s.video[i] = seg.video.id;
-      s.frame[i] = f;
-      s.activity[i] = seg.video.activity;
-      s.subject[i] = seg.video.subject;
+  segments.forEach((seg, k) => {
+    const r = rendered[k], n = seg.end - seg.start, at = cursor[seg.role];
+    cursor[seg.role] += n;
+    const target = seg.role === "prior" ? prior : splits[seg.role];
+    target.keypoints.set(r.keypoints, at * K * 2);
+    for (let f = 0; f < n; f++) {
+      target.video[at + f] = seg.video.id;
+      target.frame[at + f] = seg.start + f;
     }
-    done += seg.end - seg.start;
-    opts.progress?.(done, total);
-  }
+    if (seg.role === "prior") return;
+    const s = splits[seg.role];
+    s.images.set(r.images!, at * S * S * 3);
+    s.activity.fill(seg.video.activity, at, at + n);
+    s.subject.fill(seg.video.subject, at, at + n);
+  });
   const meta: DatasetMeta = {
     kind: gen.kind,
     name: gen.name,
