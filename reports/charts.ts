@@ -108,8 +108,11 @@ export function ablationChart(
   inputs: readonly EvaluationInput[],
   table4: PaperTable,
 ): ChartBlock | null {
-  const values = ablationValues(groupConfigs(inputs), table4);
-  if (!values.some((v) => v.kind === "ours")) return null;
+  const all = ablationValues(groupConfigs(inputs), table4);
+  // Only the datasets this experiment measured (a column of paper ticks alone says nothing).
+  const measured = new Set(all.filter((v) => v.kind === "ours").map((v) => v.dataset));
+  const values = all.filter((v) => measured.has(v.dataset));
+  if (values.length === 0) return null;
   const y = {
     field: "variant",
     type: "nominal",
@@ -184,7 +187,7 @@ export function priorChart(inputs: readonly EvaluationInput[]): ChartBlock | nul
       predictor: "model+postprocess",
     },
   ];
-  const values = series.flatMap((s) =>
+  let values = series.flatMap((s) =>
     PRIOR_SIZES.flatMap((priorSize) =>
       findConfigs(configs, { kind: s.kind, variant: "keypointgan", priorSize }).slice(0, 1).flatMap(
         (c) =>
@@ -205,6 +208,10 @@ export function priorChart(inputs: readonly EvaluationInput[]): ChartBlock | nul
       )
     )
   );
+  // A curve needs at least two prior sizes.
+  const sizes = (label: unknown) =>
+    new Set(values.filter((v) => v.series === label).map((v) => v.poses)).size;
+  values = values.filter((v) => sizes(v.series) >= 2);
   if (values.length === 0) return null;
   const poses = values.map((v) => v.poses);
   const x = {

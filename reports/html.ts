@@ -97,7 +97,7 @@ const PROVENANCE_COLUMNS: readonly [string, (r: ProvenanceRow) => string][] = [
   ["backend", (r) => esc(r.backend ?? "")],
   ["perceptual", (r) => esc(r.perceptual ?? "")],
   ["steps", (r) => esc(r.steps ?? "")],
-  ["train params ≠ defaults", (r) => esc(r.params)],
+  ["train params that vary", (r) => esc(r.params)],
   ["run", (r) => esc(r.runId)],
   ["evaluation", (r) => key(r.artifactKey)],
   ["train", (r) => key(r.trainKey)],

@@ -37,7 +37,7 @@ table.provenance tr:target { background: #fff6cc; }
 .chart-block { margin: 18px 0; }
 .chart { min-height: 40px; overflow-x: auto; }
 .figures { display: flex; flex-wrap: wrap; gap: 14px; }
-figure.png { margin: 0; max-width: 520px; }
-figure.png img { max-width: 100%; image-rendering: pixelated; border: 1px solid var(--line); }
+figure.png { margin: 0; max-width: min(100%, 900px); }
+figure.png img { max-width: 100%; border: 1px solid var(--line); }
 footer { padding: 14px 28px; color: #888; font-size: 12px; border-top: 1px solid var(--line); }
 `;

@@ -30,8 +30,6 @@ export interface ReportContext {
   readonly figures: ReadonlyMap<string, readonly FigureBlock[]>;
   /** One contact sheet per dataset. */
   readonly contactSheets: readonly FigureBlock[];
-  /** The train stage's default params: provenance lists only what differs. */
-  readonly trainDefaults?: Readonly<Record<string, unknown>>;
 }
 
 /** Builds one report section, or null when the evaluations have nothing for it. */
@@ -117,21 +115,28 @@ const datasetsSection: SectionBuilder = (ctx) =>
     }
     : null;
 
-/** "k=v, …" of the params that differ from `defaults` (all of them without defaults). */
-export function paramsDiff(
-  params: Readonly<Record<string, unknown>>,
-  defaults?: Readonly<Record<string, unknown>>,
-): string {
-  return Object.keys(params).sort()
-    .filter((k) => !defaults || JSON.stringify(params[k]) !== JSON.stringify(defaults[k]))
-    .map((k) => `${k}=${JSON.stringify(params[k])}`).join(", ");
+/** The train params every evaluation shares, and the names of those that vary between them. */
+export function splitParams(inputs: readonly EvaluationInput[]): {
+  common: Record<string, unknown>;
+  varying: string[];
+} {
+  const keys = [...new Set(inputs.flatMap((i) => Object.keys(i.record.model.params)))].sort();
+  const same = (k: string) =>
+    inputs.every((i) =>
+      JSON.stringify(i.record.model.params[k]) === JSON.stringify(inputs[0].record.model.params[k])
+    );
+  const common = Object.fromEntries(
+    keys.filter(same).map((k) => [k, inputs[0].record.model.params[k]]),
+  );
+  return { common, varying: keys.filter((k) => !same(k)) };
 }
 
+const kv = (params: Readonly<Record<string, unknown>>, keys: readonly string[]) =>
+  keys.map((k) => `${k}=${JSON.stringify(params[k])}`).join(", ");
+
 /** One provenance row per evaluation. */
-export function provenanceRows(
-  inputs: readonly EvaluationInput[],
-  trainDefaults?: Readonly<Record<string, unknown>>,
-): ProvenanceRow[] {
+export function provenanceRows(inputs: readonly EvaluationInput[]): ProvenanceRow[] {
+  const { varying } = splitParams(inputs);
   return inputs.map(({ provenance: p, record: r }) => ({
     ...p,
     dataset: `${r.dataset.kind}: ${r.dataset.name}`,
@@ -144,15 +149,25 @@ export function provenanceRows(
     steps: r.model.steps,
     dataKey: r.dataset.artifactKey,
     trainKey: r.model.artifactKey,
-    params: paramsDiff(r.model.params, trainDefaults),
+    params: kv(r.model.params, varying),
   }));
 }
 
-const provenanceSection: SectionBuilder = (ctx) => ({
-  id: "provenance",
-  title: "Provenance",
-  blocks: [{ type: "provenance", rows: provenanceRows(ctx.inputs, ctx.trainDefaults) }],
-});
+const provenanceSection: SectionBuilder = (ctx) => {
+  const { common } = splitParams(ctx.inputs);
+  const shared = `Train params shared by every evaluation: ${kv(common, Object.keys(common))}.`;
+  return {
+    id: "provenance",
+    title: "Provenance",
+    blocks: [
+      {
+        type: "text",
+        paragraphs: [shared, "The table lists the train params that vary between them."],
+      },
+      { type: "provenance", rows: provenanceRows(ctx.inputs) },
+    ],
+  };
+};
 
 /** Options of {@link buildReport}. */
 export interface ReportOptions {
@@ -162,8 +177,6 @@ export interface ReportOptions {
   readonly contactSheets?: readonly FigureBlock[];
   /** Sections inserted before Provenance (e.g. "Real data"). */
   readonly extraSections?: readonly SectionBuilder[];
-  /** The train stage's default params (provenance shows the differences). */
-  readonly trainDefaults?: Readonly<Record<string, unknown>>;
 }
 
 /** The whole report as data. */
@@ -177,7 +190,6 @@ export function buildReport(inputs: readonly EvaluationInput[], opts: ReportOpti
     charts: buildCharts(inputs, tables),
     figures: opts.figures ?? new Map(),
     contactSheets: opts.contactSheets ?? [],
-    trainDefaults: opts.trainDefaults,
   };
   const builders = [
     summarySection,

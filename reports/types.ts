@@ -140,7 +140,7 @@ export interface ProvenanceRow extends Provenance {
   readonly steps: number | null;
   readonly dataKey: string;
   readonly trainKey: string;
-  /** Train params that differ from the stage defaults, "k=v, …". */
+  /** Train params that vary between the report's evaluations, "k=v, …". */
   readonly params: string;
 }
 

@@ -12,8 +12,10 @@
  */
 import { z } from "zod";
 import type { StageRegistry } from "../pipeline/stage.ts";
+import evaluate from "./evaluate.ts";
 import prepare_data from "./prepare_data.ts";
 import pretrain_regressor from "./pretrain_regressor.ts";
+import report from "./report.ts";
 import train from "./train.ts";
 
 /** Stage name → definition. */
@@ -21,6 +23,8 @@ export const registry: StageRegistry = {
   prepare_data,
   pretrain_regressor,
   train,
+  evaluate,
+  report,
 };
 
 /**

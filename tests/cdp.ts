@@ -179,16 +179,19 @@ export class Page {
 
   /** PNG of the page at `width` CSS pixels, up to `maxHeight` pixels tall. */
   async screenshot(width: number, maxHeight: number): Promise<Uint8Array> {
+    const metrics = (height: number) =>
+      this.send("Emulation.setDeviceMetricsOverride", {
+        width,
+        height,
+        deviceScaleFactor: 1,
+        mobile: false,
+      });
+    await metrics(800); // lay out at the final width first: the height depends on it
     const height = Math.min(
       maxHeight,
       await this.evaluate<number>("document.documentElement.scrollHeight"),
     );
-    await this.send("Emulation.setDeviceMetricsOverride", {
-      width,
-      height,
-      deviceScaleFactor: 1,
-      mobile: false,
-    });
+    await metrics(height);
     const { data } = await this.send("Page.captureScreenshot", { format: "png" });
     return Uint8Array.from(atob(data as string), (c) => c.charCodeAt(0));
   }
