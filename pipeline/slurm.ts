@@ -17,34 +17,17 @@
  *
  * @module
  */
-import { hostname } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Executor } from "./executor.ts";
-import { writeAtomic } from "./fsutil.ts";
 import type { NodeEvent, NodeJob, NodeOutcome } from "./job.ts";
-import {
-  describeSlurm,
-  jobName,
-  nodeScript,
-  resourceArgs,
-  shQuote,
-  type SlurmConfig,
-} from "./slurm_args.ts";
+import { describeSlurm, jobName, type SlurmConfig } from "./slurm_args.ts";
 import { startStoreCheck, type StoreCheck } from "./slurm_check.ts";
 import { ENDED, SlurmCli } from "./slurm_cli.ts";
-import { follow, type FollowEnd, tailText } from "./slurm_follow.ts";
-import {
-  readRecord,
-  removeRecord,
-  runDir,
-  type SlurmRecord,
-  writeRecord,
-} from "./slurm_records.ts";
+import { follow, type FollowEnd, showTail } from "./slurm_follow.ts";
+import { readRecord, removeRecord, runDir, type SlurmRecord } from "./slurm_records.ts";
+import { entryPath, type SubmitContext, submitNode } from "./slurm_submit.ts";
 import { OutputTail } from "./slurm_tail.ts";
-import { GONE, JobWatch } from "./slurm_watch.ts";
+import { defaultPollMs, GONE, JobWatch } from "./slurm_watch.ts";
 import type { Store } from "./store.ts";
-import { inheritedPermissionFlags } from "./subprocess.ts";
 
 /** What to do with submitted jobs when the run is interrupted. */
 export type InterruptPolicy = "cancel" | "keep" | ((jobIds: readonly string[]) => Promise<boolean>);
@@ -86,18 +69,27 @@ export class SlurmExecutor implements Executor {
   readonly slots: number;
   readonly #o: SlurmExecutorOptions;
   readonly #cli: SlurmCli;
+  readonly #ctx: SubmitContext;
   readonly #watch: JobWatch;
   readonly #live = new Set<string>();
   readonly #cancelled = new Set<string>();
   #check: Promise<StoreCheck> | undefined;
   #checkError: string | undefined;
   #decision: Promise<boolean> | undefined;
+  #keptAny = false;
 
   constructor(opts: SlurmExecutorOptions) {
     this.#o = opts;
     this.slots = opts.slots ?? Number.POSITIVE_INFINITY;
     this.name = describeSlurm(opts.config ?? {});
     this.#cli = new SlurmCli(opts.env);
+    this.#ctx = {
+      cli: this.#cli,
+      store: opts.store,
+      root: opts.root,
+      config: opts.config ?? {},
+      entry: opts.entry ?? Deno.mainModule,
+    };
     this.#watch = new JobWatch(this.#cli, opts.pollMs ?? defaultPollMs());
   }
 
@@ -118,6 +110,7 @@ export class SlurmExecutor implements Executor {
       });
       const outcome = await this.#conclude(sub.record, end, tail, onEvent, signal);
       kept = end.kind === "interrupted" && !(await this.#decision);
+      if (kept) this.#keptAny = true;
       return { ...outcome, seconds: outcome.seconds || (performance.now() - t0) / 1000 };
     } finally {
       this.#watch.remove(id);
@@ -129,7 +122,8 @@ export class SlurmExecutor implements Executor {
   async close(): Promise<void> {
     this.#watch.stop();
     const check = await this.#check?.catch(() => undefined);
-    if (check && !check.passed() && this.#checkError === undefined) {
+    // Jobs left running (Ctrl-C → keep) still wait on the check: leave it to them.
+    if (check && !check.passed() && this.#checkError === undefined && !this.#keptAny) {
       await this.#cli.cancel([check.jobId]).catch(() => {});
     }
   }
@@ -162,73 +156,24 @@ export class SlurmExecutor implements Executor {
   async #submit(job: NodeJob, onEvent: (e: NodeEvent) => void): Promise<Submitted | NodeOutcome> {
     const check = await (this.#check ??= this.#startCheck(job.runId));
     if (this.#checkError) return { status: "failed", seconds: 0, error: this.#checkError };
-    const dir = runDir(this.#o.store, job.runId);
-    const base = join(dir, `${job.stage}.${job.key.slice(0, 12)}`);
-    const [jobFile, script] = [`${base}.job.json`, `${base}.sh`];
-    const args = [
-      ...resourceArgs(this.#o.config ?? {}),
-      `--job-name=${jobName(job.stage, job.variants)}`,
-      `--output=${base}.%j.out`,
-      `--chdir=${this.#o.root}`,
-    ];
-    await writeAtomic(jobFile, JSON.stringify(job));
-    await writeAtomic(script, this.#script(job, jobFile, args));
-    const wait = check.passed()
-      ? []
-      : [`--dependency=afterok:${check.jobId}`, "--kill-on-invalid-dep=yes"];
-    const jobId = await this.#cli.submit([...args, ...wait], script);
-    const record: SlurmRecord = {
-      jobId,
-      key: job.key,
-      stage: job.stage,
-      variants: job.variants,
-      runId: job.runId,
-      submitted: new Date().toISOString(),
-      controller: hostname(),
-      output: `${base}.${jobId}.out`,
-      script,
-      jobFile,
-    };
-    await writeRecord(this.#o.store, record);
-    this.#watch.add(jobId);
-    onEvent({
-      type: "log",
-      message: `submitted as Slurm job ${jobId} (${jobName(job.stage, job.variants)})`,
-    });
+    const record = await submitNode(this.#ctx, job, check.passed() ? undefined : check.jobId);
+    this.#watch.add(record.jobId);
+    const name = jobName(job.stage, job.variants);
+    onEvent({ type: "log", message: `submitted as Slurm job ${record.jobId} (${name})` });
     return { record, attached: false };
   }
 
-  #script(job: NodeJob, jobFile: string, args: readonly string[]): string {
-    const entry = this.#o.entry ?? Deno.mainModule;
-    return nodeScript({
-      deno: Deno.execPath(),
-      permissions: inheritedPermissionFlags(),
-      entry: entry.startsWith("file:") ? fileURLToPath(entry) : entry,
-      root: this.#o.root,
-      jobFile,
-      store: this.#o.store.dir,
-      header: [
-        `KeypointGAN node ${job.stage} (${job.variants.join(", ")}), key ${job.key}`,
-        `run ${job.runId} of experiment ${job.experiment}, submitted from ${hostname()} as:`,
-        `  sbatch ${args.map(shellWord).join(" ")} <this script>`,
-        "Submitting it again is safe: the node's lock and the cache make a duplicate a no-op.",
-      ],
-    });
-  }
-
   #startCheck(runId: string): Promise<StoreCheck> {
-    const entry = this.#o.entry ?? Deno.mainModule;
     const started = startStoreCheck({
-      cli: this.#cli,
+      ...this.#ctx,
       watch: this.#watch,
-      config: this.#o.config ?? {},
       dir: runDir(this.#o.store, runId),
       store: this.#o.store.dir,
       deno: Deno.execPath(),
-      entry: entry.startsWith("file:") ? fileURLToPath(entry) : entry,
-      root: this.#o.root,
+      entry: entryPath(this.#ctx.entry),
       timeoutMs: this.#o.checkTimeoutMs ?? 120_000,
       intervalMs: this.#o.tailMs ?? 500,
+      endGraceMs: this.#o.endGraceMs ?? 5000,
     });
     started.then(
       (c) => c.verdict.catch((e) => this.#checkError = e.message),
@@ -317,28 +262,5 @@ export class SlurmExecutor implements Executor {
   async #forget(record: SlurmRecord): Promise<void> {
     // The job file and script stay beside the output: together they reproduce the job.
     await removeRecord(this.#o.store, record.key, record.jobId);
-  }
-}
-
-function showTail(id: string, tail: OutputTail, onEvent: (e: NodeEvent) => void): void {
-  const lines = tailText(tail.recent, 15);
-  if (lines.length === 0) return;
-  onEvent({
-    type: "warn",
-    message: `last lines of Slurm job ${id} (${tail.path}):\n    ${lines.join("\n    ")}`,
-  });
-}
-
-/** `arg` as typed into a shell: quoted only when it needs to be. */
-function shellWord(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : shQuote(arg);
-}
-
-function defaultPollMs(): number {
-  try {
-    const s = Number(Deno.env.get("KEYPOINTGAN_SLURM_POLL"));
-    return s > 0 ? s * 1000 : 5000;
-  } catch {
-    return 5000; // no env permission
   }
 }

@@ -35,6 +35,8 @@ export interface StoreCheckOptions {
   /** How long the marker may take to appear once the check job runs. */
   readonly timeoutMs: number;
   readonly intervalMs: number;
+  /** How long an ended check's marker may take to show up (NFS attribute caches). */
+  readonly endGraceMs: number;
 }
 
 /** A submitted check: its job id, and a verdict that resolves once the marker was read. */
@@ -75,7 +77,6 @@ export async function startStoreCheck(opts: StoreCheckOptions): Promise<StoreChe
 }
 
 const WAITING = ["SUBMITTED", "PENDING", "CONFIGURING"];
-const END_GRACE_MS = 10_000;
 
 async function awaitMarker(
   opts: StoreCheckOptions,
@@ -93,9 +94,9 @@ async function awaitMarker(
     if (s !== undefined && !WAITING.includes(s.state)) startedAt ??= Date.now();
     if (ended) endedAt ??= Date.now();
     const now = Date.now();
-    // An ended check gets a short grace for the marker to show up (NFS attribute caches).
     if (
-      (endedAt && now - endedAt > END_GRACE_MS) || (startedAt && now - startedAt > opts.timeoutMs)
+      (endedAt && now - endedAt > opts.endGraceMs) ||
+      (startedAt && now - startedAt > opts.timeoutMs)
     ) {
       if (!ended) await opts.cli.cancel([jobId]).catch(() => {});
       const where = s?.nodes ? ` on ${s.nodes}` : "";

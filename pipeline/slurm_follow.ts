@@ -104,3 +104,13 @@ export function tailText(lines: readonly string[], n: number): string[] {
     m.type === "log" || m.type === "warn" ? [m.message] : []
   ).slice(-n);
 }
+
+/** Shows the last lines a failed job printed (a warning event, so it stands out). */
+export function showTail(id: string, tail: OutputTail, onEvent: (e: NodeEvent) => void): void {
+  const lines = tailText(tail.recent, 15);
+  if (lines.length === 0) return;
+  onEvent({
+    type: "warn",
+    message: `last lines of Slurm job ${id} (${tail.path}):\n    ${lines.join("\n    ")}`,
+  });
+}

@@ -80,3 +80,13 @@ export class JobWatch {
     }
   }
 }
+
+/** Between squeue polls: `$KEYPOINTGAN_SLURM_POLL` seconds, else 5 s (slurmctld is shared). */
+export function defaultPollMs(): number {
+  try {
+    const s = Number(Deno.env.get("KEYPOINTGAN_SLURM_POLL"));
+    return s > 0 ? s * 1000 : 5000;
+  } catch {
+    return 5000; // no env permission
+  }
+}

@@ -20,6 +20,20 @@ export interface Cluster {
   /** Environment for Slurm commands and jobs: `SLURM_CONF`. */
   readonly env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
+  /**
+   * Mounts an empty tmpfs over `path` as the jobs see it (not as this process sees it), like a
+   * folder on a disk the compute node does not share. Undefined where mount namespaces are
+   * not permitted. Returns the undo.
+   */
+  hide?(path: string): Promise<() => Promise<void>>;
+}
+
+async function hide(dir: string, path: string): Promise<() => Promise<void>> {
+  const pid = await pidOf(join(dir, "slurmd.pid"));
+  const nsenter = (args: string[]) => sh("nsenter", ["-t", String(pid), "-m", ...args]);
+  const r = await nsenter(["mount", "-t", "tmpfs", "kpg-hidden", path]);
+  if (!r.ok) throw new Error(`cannot hide ${path} from the jobs: ${r.err}`);
+  return async () => void await nsenter(["umount", path]);
 }
 
 const PATH = `${Deno.env.get("PATH") ?? ""}:/usr/sbin:/sbin`;
@@ -135,16 +149,17 @@ export async function startCluster(owner = String(Deno.pid)): Promise<Cluster> {
     env: { SLURM_CONF: join(dir, "slurm.conf") },
     stop: () => stopCluster(dir),
   };
+  let ns;
   try {
-    await startDaemons(dir);
+    ns = await startDaemons(dir);
   } catch (e) {
     await cluster.stop();
     throw e;
   }
-  return cluster;
+  return ns ? { ...cluster, hide: (path) => hide(dir, path) } : cluster;
 }
 
-async function startDaemons(dir: string): Promise<void> {
+async function startDaemons(dir: string): Promise<boolean> {
   for (const d of ["state", "spool"]) await Deno.mkdir(join(dir, d));
   const key = join(dir, "munge.key");
   await Deno.writeFile(key, crypto.getRandomValues(new Uint8Array(1024)), { mode: 0o400 });
@@ -168,7 +183,12 @@ async function startDaemons(dir: string): Promise<void> {
     20_000,
     `${dir}/slurmctld.log`,
   );
-  const slurmd = await sh("slurmd", ["-N", "localhost"], env);
+  // slurmd (so every job) in its own mount namespace where possible, so a test can hide a
+  // folder from the "compute node" (see `hide`), as a store on a non-shared disk would be.
+  const ns = (await sh("unshare", ["-m", "--propagation", "slave", "true"])).ok;
+  const slurmd = ns
+    ? await sh("unshare", ["-m", "--propagation", "slave", "slurmd", "-N", "localhost"], env)
+    : await sh("slurmd", ["-N", "localhost"], env);
   if (!slurmd.ok) throw new Error(`slurmd did not start: ${slurmd.err}`);
   await until(
     "slurmd",
@@ -179,6 +199,7 @@ async function startDaemons(dir: string): Promise<void> {
     30_000,
     `${dir}/slurmd.log`,
   );
+  return ns;
 }
 
 async function pidOf(file: string): Promise<number | undefined> {
