@@ -74,6 +74,17 @@ Deno.test("claims: a claim that fails on the data is reported as not holding", (
   );
 });
 
+Deno.test("claims: a supervised model worse than the mean pose leaves no gap to close", () => {
+  const c = checkClaims(scaled("humans", "supervised", 5)).find((x) =>
+    x.id === "approaches-supervised/humans"
+  )!;
+  assert.equal(c.verdict, "does not hold");
+  assert.match(
+    c.evidence,
+    /the supervised model does not beat the mean pose here: no gap to close$/,
+  );
+});
+
 Deno.test("claims: with no evaluations nothing is claimed as holding", () => {
   const claims = checkClaims([]);
   assert.ok(claims.every((c) => c.verdict === "not measured in this run" && c.refs.length === 0));
