@@ -46,6 +46,8 @@ function tableHtml(t: PaperTable): string {
         ? ` title="per seed: ${esc(o.values.map((v) => v.toFixed(3)).join(", "))} (${
           esc(refsText(o))
         })"`
+        : o.status !== "measured" && o.detail
+        ? ` title="${esc(o.detail)}"`
         : "";
       return `<td${title}><span class="${cls}">${esc(oursText(o))}</span>` +
         `<span class="paper">paper: ${esc(paperText(cell.paper))}</span>${refs}</td>`;

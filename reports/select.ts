@@ -128,21 +128,32 @@ export function findConfigs(configs: readonly Config[], sel: Selector): Config[]
   });
 }
 
+/** Why a metric is absent: a short note for the cell and the full reason for the notes. */
+export interface Absent {
+  readonly note: string;
+  readonly detail: string;
+}
+
 /** A metric's value in one record, or why it is absent. */
-export function readMetric(r: EvaluationRecord, m: MetricRef): number | string {
+export function readMetric(r: EvaluationRecord, m: MetricRef): number | Absent {
   const found = r.measurements.find((x) =>
     x.protocol === m.protocol && x.predictor === m.predictor && x.split === (m.split ?? "test") &&
     (m.flip === undefined || x.flip === m.flip)
   );
   if (!found) {
     if (m.predictor === "model+postprocess" && r.postprocess.status === "failed") {
-      return `post-processing failed: ${r.postprocess.message}`;
+      return {
+        note: "post-processing failed",
+        detail: `post-processing failed: ${r.postprocess.message}`,
+      };
     }
-    return `no ${m.protocol} ${m.predictor} ${m.split ?? "test"} measurement`;
+    const what = `no ${m.protocol} ${m.predictor} ${m.split ?? "test"} measurement`;
+    return { note: "not measured", detail: what };
   }
   const column = m.column ?? "all";
   const v = column === "all" ? found.all : found.perActivity[column];
-  return typeof v === "number" ? v : `no test images of activity "${column}"`;
+  if (typeof v === "number") return v;
+  return { note: "no test images", detail: `the split has no test images of activity "${column}"` };
 }
 
 /** A cell from the first matching configuration (mean ± sd over its seeds). */
@@ -152,7 +163,9 @@ export function measure(configs: readonly Config[], sel: Selector, m: MetricRef)
   const values: number[] = [], refs: string[] = [];
   for (const member of config.members) {
     const v = readMetric(member.record, m);
-    if (typeof v === "string") return { status: "failed", note: v };
+    if (typeof v !== "number") {
+      return { status: "failed", note: v.note, detail: `${member.provenance.ref}: ${v.detail}` };
+    }
     values.push(v);
     refs.push(member.provenance.ref);
   }

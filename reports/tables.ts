@@ -78,7 +78,12 @@ export function buildTable(configs: readonly Config[], spec: TableSpec): PaperTa
     rows,
     notes: [...spec.notes, ...spec.rows.flatMap((_, i) => rowNotes(configs, spec, i))],
   };
-  return { ...table, notes: [...table.notes, ...datasetNotes(configs, table)] };
+  const failures = new Set(
+    rows.flatMap((r) => Object.values(r.cells)).flatMap((c) =>
+      c.ours.status === "failed" && c.ours.detail ? [c.ours.detail] : []
+    ),
+  );
+  return { ...table, notes: [...table.notes, ...failures, ...datasetNotes(configs, table)] };
 }
 
 /** Tables 1–5 (or the given specs) from a list of evaluations. */

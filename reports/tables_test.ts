@@ -127,11 +127,12 @@ Deno.test("tables: a failed post-processing fit shows why instead of a number", 
   }));
   const t3 = buildTables(broken).find((t) => t.id === "table3")!;
   const o = cell(t3, "+ supervised post-processing", "iod").ours;
-  assert.equal(o.status, "failed");
-  assert.match(
-    (o as { note: string }).note,
-    /post-processing failed: least squares needs at least 136 samples/,
-  );
+  assert.deepEqual(o, {
+    status: "failed",
+    note: "post-processing failed",
+    detail: "E19: post-processing failed: least squares needs at least 136 samples, got 10",
+  });
+  assert.ok(t3.notes.includes(o.detail!), "the reason is a note under the table, once");
 });
 
 Deno.test("renderers: terminal, Markdown and CSV carry ours, the paper and provenance", () => {

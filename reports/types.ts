@@ -41,7 +41,10 @@ export type OursCell =
     /** `not_run`: this experiment has no such evaluation; `not_reproduced`: a published method;
      * `failed`: computed but unavailable (e.g. the post-processing fit); `not_applicable`. */
     readonly status: "not_run" | "not_reproduced" | "failed" | "not_applicable";
+    /** Short text for the cell. */
     readonly note: string;
+    /** The full reason (failures), shown once in the table's notes. */
+    readonly detail?: string;
   };
 
 /** The paper's side of a cell. */
