@@ -14,6 +14,7 @@ import { defineStage } from "../pipeline/stage.ts";
 import {
   checkPrepare,
   DATASETS,
+  PREPARE_DEFAULTS as D,
   prepareDataset,
   PRIOR_SOURCES,
   resolvePrepare,
@@ -23,11 +24,11 @@ import { datasetContactSheet } from "../keypointgan/data/contact_sheet.ts";
 
 const params = z.strictObject({
   /** humans | faces | cats (synthetic), faces_real (faces-video + 300-W), faces_300w (TPS). */
-  dataset: z.enum(DATASETS).default("humans"),
+  dataset: z.enum(DATASETS).default(D.dataset),
   /** Scale tier (global): sets the image size and the dataset sizes left unset. */
-  tier: z.enum(["tiny", "small", "paper"]).default("small"),
+  tier: z.enum(["tiny", "small", "paper"]).default(D.tier),
   /** Seed of the generated data (not the training seed). */
-  dataSeed: z.int().default(0),
+  dataSeed: z.int().default(D.dataSeed),
   /** Image side S; unset → the tier's (tiny 32, small 64, paper 128). */
   imageSize: z.int().min(16).optional(),
   /** Training videos (cats: images, half of them images and half prior); unset → tier table. */
@@ -43,30 +44,30 @@ const params = z.strictObject({
   /** video | tps; unset → tps for cats and faces_300w (image datasets), else video. */
   pairMode: z.enum(["video", "tps"]).optional(),
   /** synthetic (second halves) | h36m-mocap (humans) | 300w (faces: helen-train landmarks). */
-  priorSource: z.enum(PRIOR_SOURCES).default("synthetic"),
+  priorSource: z.enum(PRIOR_SOURCES).default(D.priorSource),
   /** Synthetic prior from the training videos' second halves (paper) or from other videos. */
-  priorFrom: z.enum(["second-half", "other-videos"]).default("second-half"),
+  priorFrom: z.enum(["second-half", "other-videos"]).default(D.priorFrom),
   /** Real data root, relative to the repository root unless absolute. */
-  dataRoot: z.string().default("../shared/data"),
+  dataRoot: z.string().default(D.dataRoot),
   /** Mocap subjects of the h36m prior (S9, S11 are test subjects and are refused). */
-  mocapSubjects: z.string().default("S1,S5,S6,S7,S8"),
+  mocapSubjects: z.string().default(D.mocapSubjects),
   /** Mocap activities: the six Simplified-H3.6M ones, or all 15. */
-  mocapActivities: z.enum(["six", "all"]).default("six"),
+  mocapActivities: z.enum(["six", "all"]).default(D.mocapActivities),
   /** Simulated frames per second: motion between consecutive frames. */
-  fps: z.number().positive().default(5),
+  fps: z.number().positive().default(D.fps),
   /** Viewpoint range (degrees, ±); unset → humans 90 (profiles), faces 35, cats 30. */
   yawRange: z.number().min(0).max(180).optional(),
   /** Background clutter in [0, 1] (0: plain walls, like the masked Simplified H3.6M). */
-  clutter: z.number().min(0).max(1).default(0.3),
+  clutter: z.number().min(0).max(1).default(D.clutter),
   /** Texture in [0, 1]: patterned clothes / coats, glasses and beards. */
-  texture: z.number().min(0).max(1).default(0.5),
+  texture: z.number().min(0).max(1).default(D.texture),
   /** Sensor noise standard deviation (intensity in [0, 1]). */
-  noise: z.number().min(0).max(0.2).default(0.01),
+  noise: z.number().min(0).max(0.2).default(D.noise),
   /** Supersampling per axis (anti-aliasing of the ray caster). */
-  supersample: z.int().min(1).max(4).default(2),
+  supersample: z.int().min(1).max(4).default(D.supersample),
   /** Humans: training subjects (S1, S5, S6, S7, S8, …) and test subjects (S9, S11, …). */
-  trainSubjects: z.int().min(1).default(5),
-  testSubjects: z.int().min(1).default(2),
+  trainSubjects: z.int().min(1).default(D.trainSubjects),
+  testSubjects: z.int().min(1).default(D.testSubjects),
 });
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));

@@ -113,9 +113,19 @@ export function catKeypoints3d(look: CatLook, e: CatExpression): Vec3[] {
     [-ex, ey, ez],
     [ex, ey, ez],
     [0, 0.46, mz],
-    ...ear(look, e, -1),
-    ...ear(look, e, 1),
+    ...earKeypoints(look, e, -1),
+    ...earKeypoints(look, e, 1),
   ];
+}
+
+/**
+ * Ear keypoints as an annotator clicks them: the tip and the outer base slightly inside the ear
+ * triangle (8 % towards its centroid), so they lie on the drawn ear rather than on its corner.
+ */
+function earKeypoints(look: CatLook, e: CatExpression, side: number): Vec3[] {
+  const corners = ear(look, e, side);
+  const c = [0, 1, 2].map((i) => (corners[0][i] + corners[1][i] + corners[2][i]) / 3);
+  return corners.map((p) => p.map((v, i) => v + 0.08 * (c[i] - v)) as Vec3);
 }
 
 /** Front depth of the cranium ellipsoid at (x, y) (eyes sit on it). */

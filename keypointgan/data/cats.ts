@@ -87,6 +87,9 @@ export function catGenerator(o: CatOptions): SyntheticGenerator {
       0.05 * (2 * rng.uniform() - 1),
     ];
     const bgSeed = rng.nextU32();
+    let background: Float32Array | undefined;
+    const bg =
+      () => (background ??= makeBackground(new Rng(bgSeed), S, ss, { clutter: o.clutter }));
     const frame = (f: number) => {
       const m = motion(f / o.fps);
       return { m, ...placeCat(catKeypoints3d(look, m.expr), m.rot, S, zoom, shift) };
@@ -99,8 +102,11 @@ export function catGenerator(o: CatOptions): SyntheticGenerator {
           out[offset + 2 * k + 1] = (2 * (centre[1] + scale * p[1])) / (S - 1) - 1;
         });
       },
+      background(out, offset) {
+        out.set(renderScene([], S, ss, bg()).image, offset);
+      },
       render(f, out, offset) {
-        const background = makeBackground(new Rng(bgSeed), S, ss, { clutter: o.clutter });
+        const background = bg();
         const { m, scale, centre } = frame(f);
         const prims = catPrimitives(look, m.expr, { rotation: m.rot, centre, scale }, light);
         const { image } = renderScene(prims, S, ss, background);

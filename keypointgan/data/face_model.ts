@@ -4,11 +4,13 @@
  * of the face; the face is ~2 units wide), and the 68 iBUG landmarks on its surface. Identity
  * varies the shape; expressions (mouth opening, smile, brows, blinks) move the landmarks and the
  * jaw. Landmark depths come from ray-casting the same primitives that are rendered, and the jaw
- * contour (points 0–16) is the frontal silhouette of the head, so every landmark lies on the face.
+ * contour (points 0–16) follows the frontal silhouette of the head, so every landmark lies on the face.
  *
  * @module
  */
 import { Ellipsoid } from "./raster.ts";
+import { apply3, identity3 } from "./geometry.ts";
+import type { Mat3, Vec3 } from "./geometry.ts";
 import type { Material, Primitive } from "./raster.ts";
 import type { Rng } from "../model/rng.ts";
 
@@ -96,7 +98,7 @@ function template(s: FaceShape, e: Expression): P2[] {
   }
   // Brows 17–21 (image left, outer → inner) and 22–26 (inner → outer).
   const by = -0.44 + s.browY - e.brows;
-  const brow = [[0.78, 0.08], [0.66, -0.01], [0.52, -0.04], [0.38, -0.03], [0.21, 0.01]];
+  const brow = [[0.68, 0.06], [0.6, -0.01], [0.49, -0.04], [0.37, -0.03], [0.21, 0.01]];
   brow.forEach(([x, dy], i) => {
     const inner = i >= 3 ? e.frown * (i - 2) / 2 : 0;
     p[17 + i] = [-(x + s.eyeSpacing - inner * 0.5), by + dy + inner];
@@ -185,50 +187,54 @@ function depthAt(prims: readonly Primitive[], x: number, y: number): number {
   return z;
 }
 
-/** Frontal silhouette radius of the head from centre (0, cy) along angle a (bisection). */
-function silhouette(prims: readonly Primitive[], cy: number, a: number): number {
+/** Silhouette radius of the head along angle a from (cx, cy), viewed along z (bisection). */
+function silhouette(prims: readonly Primitive[], cx: number, cy: number, a: number): number {
   let lo = 0, hi = 2.5;
   for (let i = 0; i < 20; i++) {
     const m = (lo + hi) / 2;
-    if (depthAt(prims, m * Math.cos(a), cy + m * Math.sin(a)) > -Infinity) lo = m;
+    if (depthAt(prims, cx + m * Math.cos(a), cy + m * Math.sin(a)) > -Infinity) lo = m;
     else hi = m;
   }
   return lo;
 }
 
+/** A skin part rotated by `rot` about the head origin (view space, head units). */
+function rotatedPart(part: HeadGeometry["parts"][number], rot: Mat3): Primitive {
+  const c = Math.cos(part.tilt), s = Math.sin(part.tilt);
+  const axes = [[1, 0, 0], [0, c, s], [0, -s, c]].map((v) => apply3(rot, v as Vec3));
+  return new Ellipsoid(apply3(rot, part.c), axes, part.r, NO_MATERIAL);
+}
+
 /**
  * The 68 landmarks `[68, 3]` in head-local units for an identity and expression: chart points
- * lifted onto the head surface; jaw points 0–16 on the frontal silhouette, pulled in by 3 %.
+ * lifted onto the head surface. The jaw points 0–16 follow the head's outline as seen by the
+ * camera (`rot`: head → view rotation), pulled in by 5 % — the 300-W convention, where contour
+ * points slide along the visible cheek line as the head turns.
  */
-export function faceLandmarks3d(s: FaceShape, e: Expression): Float64Array {
+export function faceLandmarks3d(
+  s: FaceShape,
+  e: Expression,
+  rot: Mat3 = identity3(),
+): Float64Array {
   const geo = headGeometry(s, e.open);
   // Ears are excluded: the jaw line runs below them.
-  const prims = geo.parts.slice(0, 4).map((p) => partPrimitive(p, NO_MATERIAL));
+  const local = geo.parts.slice(0, 4).map((p) => partPrimitive(p, NO_MATERIAL));
+  const view = geo.parts.slice(0, 4).map((p) => rotatedPart(p, rot));
   const chart = template(s, e);
   const out = new Float64Array(68 * 3);
-  const cy = -0.12;
+  for (let k = 17; k < 68; k++) {
+    const [x, y] = chart[k];
+    out.set([x, y, depthAt(local, x, y)], 3 * k);
+  }
+  const [cx, cy] = apply3(rot, [0, -0.12, 0]);
   for (let k = 0; k <= 16; k++) {
     // From ear level on the image left (the subject's right), down round the chin, up the right.
     const ang = Math.PI * (1 - k / 16);
-    const r = 0.97 * silhouette(prims, cy, ang);
-    chart[k] = [r * Math.cos(ang), cy + r * Math.sin(ang)];
-  }
-  for (let k = 0; k < 68; k++) {
-    const [x, y] = chart[k];
-    out[3 * k] = x;
-    out[3 * k + 1] = y;
-    out[3 * k + 2] = depthAt(prims, x, y);
-  }
-  return out;
-}
-
-/** The 2D chart (x, y) of the 68 landmarks, for painting features. */
-export function faceChart(s: FaceShape, e: Expression): Float64Array {
-  const l = faceLandmarks3d(s, e);
-  const out = new Float64Array(68 * 2);
-  for (let k = 0; k < 68; k++) {
-    out[2 * k] = l[3 * k];
-    out[2 * k + 1] = l[3 * k + 1];
+    const r = 0.95 * silhouette(view, cx, cy, ang);
+    const x = cx + r * Math.cos(ang), y = cy + r * Math.sin(ang);
+    // Back to head-local coordinates: Rᵀ · (x, y, z).
+    const p: Vec3 = [x, y, depthAt(view, x, y)];
+    out.set([0, 1, 2].map((i) => rot[i] * p[0] + rot[3 + i] * p[1] + rot[6 + i] * p[2]), 3 * k);
   }
   return out;
 }

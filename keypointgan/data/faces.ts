@@ -128,7 +128,9 @@ export function faceGenerator(o: FaceOptions): SyntheticGenerator {
       0.03 * (2 * rng.uniform() - 1),
     ];
     const bgSeed = rng.nextU32();
-    let background: Float32Array | null = null;
+    let background: Float32Array | undefined;
+    const bg =
+      () => (background ??= makeBackground(new Rng(bgSeed), S, ss, { clutter: o.clutter }));
     let memo: { f: number; value: ReturnType<typeof compute> } | null = null;
     const frame = (f: number) => {
       if (memo?.f !== f) memo = { f, value: compute(f) };
@@ -137,7 +139,7 @@ export function faceGenerator(o: FaceOptions): SyntheticGenerator {
     const compute = (f: number) => {
       const m = motion(f / o.fps);
       const rot = mul3(rotZ(m.roll), mul3(rotX(m.pitch), rotY(m.yaw)));
-      const lm = faceLandmarks3d(shape, m.expr);
+      const lm = faceLandmarks3d(shape, m.expr, rot);
       return { m, rot, lm, ...placeFace(lm, rot, S, zoom, shift) };
     };
     return {
@@ -148,8 +150,11 @@ export function faceGenerator(o: FaceOptions): SyntheticGenerator {
           out[offset + 2 * k + 1] = (2 * (centre[1] + scale * q[k][1])) / (S - 1) - 1;
         }
       },
+      background(out, offset) {
+        out.set(renderScene([], S, ss, bg()).image, offset);
+      },
       render(f, out, offset) {
-        background ??= makeBackground(new Rng(bgSeed), S, ss, { clutter: o.clutter });
+        const background = bg();
         const { m, rot, lm, scale, centre } = frame(f);
         // The painted features use the chart of this frame's expression (x, y of the landmarks).
         const chart = new Float64Array(136);

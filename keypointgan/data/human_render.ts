@@ -154,11 +154,11 @@ export function bodyPrimitives(
   // Head: an ellipsoid about the head joint, oriented by the neck.
   const hs = shape.head;
   const headC = addScaled(
-    addScaled(J(14), column3(body.frames[14], 1), 15 * hs),
+    addScaled(J(14), column3(body.frames[14], 1), 25 * hs),
     column3(body.frames[14], 2),
     -25 * hs,
   );
-  ellipsoid(headC, 14, [78 * hs, 102 * hs, 96 * hs], headMaterial(look, light));
+  ellipsoid(headC, 14, [80 * hs, 108 * hs, 98 * hs], headMaterial(look, light));
   // Arms and hands (with thumbs, so every joint lies on the body).
   for (const [sh, el, wr, th, ha] of [[17, 18, 19, 21, 22], [25, 26, 27, 29, 30]]) {
     cone(sh, el, 58 * g, 47 * g, top);

@@ -63,18 +63,23 @@ export function humanGenerator(opts: HumanOptions): SyntheticGenerator {
     const motion = makeMotion(ACTIVITIES[spec.activity], rng, spec.frames / opts.fps, yawMax);
     const light = sampleLight(rng);
     const bgSeed = rng.nextU32();
-    let background: Float32Array | null = null;
+    let background: Float32Array | undefined;
     const pose = new Float64Array(NUM_CHANNELS);
     const posed = (f: number): PosedBody => {
       motion(f / opts.fps, pose);
       return forwardKinematics(shape, pose);
     };
+    const bg =
+      () => (background ??= makeBackground(new Rng(bgSeed), S, ss, { clutter: opts.clutter }));
     return {
       keypoints(f, out, offset) {
         frameBody(posed(f).joints, camera, S, out, offset);
       },
+      background(out, offset) {
+        out.set(renderScene([], S, ss, bg()).image, offset);
+      },
       render(f, out, offset) {
-        background ??= makeBackground(new Rng(bgSeed), S, ss, { clutter: opts.clutter });
+        const background = bg();
         const prims = bodyPrimitives(posed(f), shape, look, bodyProjector(camera, S), light);
         const { image } = renderScene(prims, S, ss, background);
         addNoise(image, opts.noise, Rng.derive(bgSeed, `noise/${f}`));

@@ -50,6 +50,25 @@ export interface PrepareParams {
   readonly testSubjects: number;
 }
 
+/** Defaults of the params that have fixed defaults (the stage schema uses these). */
+export const PREPARE_DEFAULTS = {
+  dataset: "humans",
+  tier: "small",
+  dataSeed: 0,
+  priorSource: "synthetic",
+  priorFrom: "second-half",
+  dataRoot: "../shared/data",
+  mocapSubjects: "S1,S5,S6,S7,S8",
+  mocapActivities: "six",
+  fps: 5,
+  clutter: 0.3,
+  texture: 0.5,
+  noise: 0.01,
+  supersample: 2,
+  trainSubjects: 5,
+  testSubjects: 2,
+} as const satisfies Partial<PrepareParams>;
+
 const isSynthetic = (d: DatasetName): d is SyntheticKind =>
   d === "humans" || d === "faces" || d === "cats";
 

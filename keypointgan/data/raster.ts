@@ -341,7 +341,7 @@ export function renderScene(
       }
     }
   }
-  return resolveSamples(prims, size, ss, zbuf, ids, background);
+  return resolveSamples(prims, size, ss, ids, background);
 }
 
 let buffers: { zbuf: Float64Array; ids: Int32Array } | null = null;
@@ -363,7 +363,6 @@ function resolveSamples(
   prims: readonly Primitive[],
   size: number,
   ss: number,
-  zbuf: Float64Array,
   ids: Int32Array,
   background: Float32Array,
 ): { image: Uint8Array; coverage: Float32Array } {

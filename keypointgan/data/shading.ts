@@ -6,7 +6,6 @@
  * @module
  */
 import type { Rgb, SurfacePoint } from "./raster.ts";
-import { toByte } from "./raster.ts";
 import type { Rng } from "../model/rng.ts";
 
 /** A directional light in scene space (y down, z towards the viewer). */

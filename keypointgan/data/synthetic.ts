@@ -30,6 +30,8 @@ export interface SyntheticVideo {
   keypoints(frame: number, out: Float32Array, offset: number): void;
   /** Image of `frame`, `[S, S, 3]` uint8, written at `out[offset …]`. */
   render(frame: number, out: Uint8Array, offset: number): void;
+  /** The video's background alone (no body, no sensor noise), `[S, S, 3]`: for tests. */
+  background(out: Uint8Array, offset: number): void;
 }
 
 /** A procedural dataset family. */
