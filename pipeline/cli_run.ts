@@ -45,10 +45,12 @@ export async function runCommand(
     from: flags.from,
     onWarn: warn,
   });
+  let stopView = () => {}; // the Ctrl-C question must not be drawn over by the bars
   const executor = choice.kind === "slurm" && !flags.dryRun
     ? slurmExecutor(project, store, p, choice, {
       entry: mode.entry,
       onInterrupt: flags.onInterrupt,
+      beforeAsk: () => stopView(),
     })
     : undefined;
   const jobs = choice.kind === "local" ? choice.jobs : 1;
@@ -64,6 +66,7 @@ export async function runCommand(
   }
   const { result, seconds } = await withInterrupt((signal) => {
     const view = progressView(p, { tty: Deno.stderr.isTerminal() });
+    stopView = () => view.stop();
     return runPlanned(project, p, store, {
       jobs,
       executor,

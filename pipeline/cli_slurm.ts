@@ -38,7 +38,7 @@ export function slurmExecutor(
   store: Store,
   plan: Plan,
   choice: Extract<ExecutorChoice, { kind: "slurm" }>,
-  opts: { entry?: string; onInterrupt?: string },
+  opts: { entry?: string; onInterrupt?: string; beforeAsk?: () => void },
 ): SlurmExecutor {
   const toRun = plan.nodes.some((n) => n.state.status !== "cached");
   const missing = toRun ? missingTools() : [];
@@ -59,22 +59,25 @@ export function slurmExecutor(
     config: choice.config,
     slots: choice.slots,
     entry: opts.entry,
-    onInterrupt: interruptPolicy(opts.onInterrupt),
+    onInterrupt: interruptPolicy(opts.onInterrupt, opts.beforeAsk),
   });
 }
 
 /** `ask` (the default on a terminal) asks once; `cancel` (default otherwise) or `keep`. */
-function interruptPolicy(flag: string | undefined): InterruptPolicy {
+function interruptPolicy(flag: string | undefined, beforeAsk?: () => void): InterruptPolicy {
   const interactive = Deno.stdin.isTerminal() && Deno.stderr.isTerminal();
   const mode = flag ?? (interactive ? "ask" : "cancel");
   if (mode === "cancel" || mode === "keep") return mode;
-  return askCancel;
+  return (ids) => {
+    beforeAsk?.();
+    return askCancel(ids);
+  };
 }
 
 async function askCancel(ids: readonly string[]): Promise<boolean> {
   const list = ids.length > 8 ? `${ids.slice(0, 8).join(", ")}, …` : ids.join(", ");
   const q = `\n? Cancel the ${ids.length} Slurm job${ids.length === 1 ? "" : "s"} this run ` +
-    `submitted (${list})? Kept jobs go on and a later run re-attaches to them. [Y/n] `;
+    `submitted (${list})? Kept jobs go on and a later run re-attaches to them (Ctrl-C again: keep them and exit now). [Y/n] `;
   await Deno.stderr.write(new TextEncoder().encode(q));
   const buf = new Uint8Array(64);
   const n = await Deno.stdin.read(buf);

@@ -11,11 +11,12 @@
 import { join } from "node:path";
 import { readJson, removeIfExists, treeSize } from "./fsutil.ts";
 import { isLocked } from "./lock.ts";
+import { collectSlurm } from "./slurm_gc.ts";
 import type { Store } from "./store.ts";
 
 /** One removed (or, dry-run, removable) entry. */
 export interface GcItem {
-  readonly kind: "artifact" | "work" | "failed" | "staging" | "log" | "lock" | "job";
+  readonly kind: "artifact" | "work" | "failed" | "staging" | "log" | "lock" | "job" | "slurm";
   readonly key: string;
   readonly stage: string;
   readonly bytes: number;
@@ -58,6 +59,7 @@ export async function collectGarbage(
   }
   await dropLogs(store, keep, drop);
   await dropDir(join(store.dir, "jobs"), "job", busy, drop);
+  await collectSlurm(store, keep, (path, key, stage) => drop("slurm", path, key, stage), dryRun);
   return items;
 }
 
