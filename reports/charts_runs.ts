@@ -1,0 +1,144 @@
+/**
+ * Vega-Lite specs drawn from the evaluations themselves: training curves of every loss per
+ * variant, and the error distribution per keypoint.
+ *
+ * @module
+ */
+import type { DatasetKind } from "../keypointgan/data/types.ts";
+import { PROTOCOLS } from "../keypointgan/eval/protocols.ts";
+import type { Measurement } from "../keypointgan/eval/record.ts";
+import { OURS, PAPER, SCHEMA, type Spec } from "./chart_common.ts";
+import { findConfigs, groupConfigs } from "./select.ts";
+import type { ChartBlock, EvaluationInput } from "./types.ts";
+
+/** Training curves of every logged loss, one panel per loss, one line per variant and seed. */
+export function trainingChart(
+  inputs: readonly EvaluationInput[],
+  kind: DatasetKind,
+): ChartBlock | null {
+  const values: Spec[] = [];
+  for (const { record: r, provenance: p } of inputs) {
+    if (r.dataset.kind !== kind) continue;
+    const label = r.model.priorSize > 0
+      ? `${r.model.variant} (prior ${r.model.priorSize})`
+      : r.model.variant;
+    for (const loss of r.training.lossNames) {
+      r.training.values[loss].forEach((value, i) => {
+        if (value !== null) {
+          values.push({ loss, variant: label, run: p.ref, step: r.training.step[i], value });
+        }
+      });
+    }
+  }
+  if (values.length === 0) return null;
+  return {
+    id: `training-${kind}`,
+    title: `Training curves (${kind})`,
+    caption:
+      "Every logged loss per variant (one line per seed), bucket means of the train stage's metrics.jsonl.",
+    spec: {
+      $schema: SCHEMA,
+      data: { values },
+      facet: { field: "loss", type: "nominal", title: null },
+      columns: 3,
+      resolve: { scale: { y: "independent" } },
+      spec: {
+        width: 200,
+        height: 120,
+        mark: { type: "line", strokeWidth: 1.2 },
+        encoding: {
+          x: { field: "step", type: "quantitative" },
+          y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
+          color: { field: "variant", type: "nominal", legend: { labelLimit: 320 } },
+          detail: { field: "run" },
+          tooltip: [{ field: "variant" }, { field: "run" }, { field: "step" }, {
+            field: "value",
+            format: ".4g",
+          }],
+        },
+      },
+    },
+  };
+}
+
+function keypointRows(m: Measurement, predictor: string): Spec[] {
+  return m.perKeypoint.map((k, index) => ({ keypoint: k.name, index, predictor, ...k.dist }));
+}
+
+/** Distribution of the error per keypoint (KeypointGAN vs the mean pose) on the test split. */
+export function keypointChart(
+  inputs: readonly EvaluationInput[],
+  kind: DatasetKind,
+): ChartBlock | null {
+  const [config] = findConfigs(groupConfigs(inputs), { kind, variant: "keypointgan" });
+  if (!config) return null;
+  const r = config.members[0].record;
+  const protocol = kind === "humans"
+    ? "simplified_h36m"
+    : kind === "faces"
+    ? "face_iod"
+    : "cat_eyes";
+  const pick = (p: string) =>
+    r.measurements.find((m) =>
+      m.protocol === protocol && m.predictor === p && m.split === "test" && m.flip !== "plain"
+    );
+  const model = pick("model"), base = pick("mean_pose");
+  if (!model) return null;
+  const values = [
+    ...keypointRows(model, "KeypointGAN"),
+    ...(base ? keypointRows(base, "mean pose") : []),
+  ];
+  const names = model.perKeypoint.map((k) => k.name);
+  const eps = Math.max(...values.map((v) => v.q95 as number)) * 0.004;
+  const enc = {
+    x: { field: "keypoint", type: "nominal", sort: names, title: null },
+    xOffset: { field: "predictor" },
+    color: { field: "predictor", type: "nominal", scale: { range: [OURS, PAPER] } },
+  };
+  return {
+    id: `keypoints-${kind}`,
+    title: `Error per keypoint (${kind}, ${config.members[0].provenance.ref})`,
+    caption: `${
+      PROTOCOLS[protocol].unit
+    }; box: 25–75 %, whiskers: 5–95 %, bar: median, over test images.`,
+    spec: {
+      $schema: SCHEMA,
+      width: { step: names.length > 40 ? 14 : 22 },
+      height: 200,
+      data: { values },
+      encoding: enc,
+      layer: [
+        {
+          mark: "rule",
+          encoding: {
+            y: { field: "q05", type: "quantitative", title: "error" },
+            y2: { field: "q95" },
+          },
+        },
+        {
+          mark: { type: "bar", width: { band: 0.8 } },
+          encoding: {
+            y: { field: "q25", type: "quantitative" },
+            y2: { field: "q75" },
+            tooltip: ["keypoint", "predictor", "mean", "median", "q25", "q75", "q95"].map((
+              field,
+            ) => ({ field })),
+          },
+        },
+        {
+          // A thin bar (not a tick, which VL places at the offset band's edge) marks the median.
+          transform: [{ calculate: `datum.median - ${eps}`, as: "medLo" }, {
+            calculate: `datum.median + ${eps}`,
+            as: "medHi",
+          }],
+          mark: { type: "bar", width: { band: 0.8 }, color: "black" },
+          encoding: {
+            y: { field: "medLo", type: "quantitative" },
+            y2: { field: "medHi" },
+            color: { value: "black" },
+          },
+        },
+      ],
+    },
+  };
+}
