@@ -53,6 +53,8 @@ const params = z.strictObject({
   mocapSubjects: z.string().default(D.mocapSubjects),
   /** Mocap activities: the six Simplified-H3.6M ones, or all 15. */
   mocapActivities: z.enum(["six", "all"]).default(D.mocapActivities),
+  /** faces_real: "clip" crops each faces-video clip like 300-W (landmark box ×1.5), or "native". */
+  faceCrop: z.enum(["clip", "native"]).default(D.faceCrop),
   /** Simulated frames per second: motion between consecutive frames. */
   fps: z.number().positive().default(D.fps),
   /** Viewpoint range (degrees, ±); unset → humans 90 (profiles), faces 35, cats 30. */

@@ -14,6 +14,7 @@ import { SIZES, YAW_RANGE } from "./spec.ts";
 import type { SyntheticKind, SyntheticSpec } from "./spec.ts";
 import type { DatasetContent, PairMode, Prior } from "./types.ts";
 import { read300w, read300wPrior, readFacesVideo } from "./adapters/faces.ts";
+import type { FaceCrop } from "./adapters/faces.ts";
 import { readH36mPrior, SIX_ACTIVITIES } from "./adapters/h36m.ts";
 
 /** Datasets `prepare_data` can build. */
@@ -40,6 +41,7 @@ export interface PrepareParams {
   readonly dataRoot: string;
   readonly mocapSubjects: string;
   readonly mocapActivities: "six" | "all";
+  readonly faceCrop: FaceCrop;
   readonly fps: number;
   readonly yawRange?: number;
   readonly clutter: number;
@@ -60,6 +62,7 @@ export const PREPARE_DEFAULTS = {
   dataRoot: "../shared/data",
   mocapSubjects: "S1,S5,S6,S7,S8",
   mocapActivities: "six",
+  faceCrop: "clip",
   fps: 5,
   clutter: 0.3,
   texture: 0.5,
@@ -166,7 +169,7 @@ export async function prepareDataset(
 ): Promise<DatasetContent> {
   checkPrepare(p);
   const S = p.imageSize!;
-  if (p.dataset === "faces_real") return await facesReal(root, S, p.maxGap!);
+  if (p.dataset === "faces_real") return await facesReal(root, S, p.maxGap!, p.faceCrop);
   if (p.dataset === "faces_300w") return await faces300w(root, S, p.dataSeed);
   const spec = syntheticSpec(p);
   // Small jobs are faster in this thread than with worker start-up costs.
@@ -197,8 +200,13 @@ export async function prepareDataset(
  * 300-W helen-train, evaluation on helen-test and the faces-video test people, post-processing
  * fitted on helen-train's labels.
  */
-async function facesReal(root: string, S: number, maxGap: number): Promise<DatasetContent> {
-  const fv = await readFacesVideo(root, S);
+async function facesReal(
+  root: string,
+  S: number,
+  maxGap: number,
+  crop: FaceCrop,
+): Promise<DatasetContent> {
+  const fv = await readFacesVideo(root, S, 0, 0, crop);
   const videos = fv.train.count + fv.test.count;
   const test = await read300w(root, "helen-test", S, videos, fv.people.length);
   const fit = await read300w(
@@ -223,7 +231,7 @@ async function facesReal(root: string, S: number, maxGap: number): Promise<Datas
       originalSize: 128,
       evalSplits: ["test", "faces-video-test"],
       postprocessSplit: "helen-train",
-      source: { adapter: "faces-video + faces-300w", clips: fv.clips, root: "<dataRoot>" },
+      source: { adapter: "faces-video + faces-300w", clips: fv.clips, faceCrop: crop },
     },
     train: fv.train,
     test: test.split,

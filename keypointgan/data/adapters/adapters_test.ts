@@ -96,7 +96,7 @@ async function rejectsWith(p: Promise<unknown>, ...fragments: string[]): Promise
 
 Deno.test("faces-video: clips become videos, people split, landmarks on the 16-px grid", async () => {
   await withFixture(async (root) => {
-    const fv = await readFacesVideo(root, 16);
+    const fv = await readFacesVideo(root, 16, 0, 0, "native");
     assert.equal(fv.train.count, 3);
     assert.equal(fv.test.count, 2);
     assert.deepEqual(fv.clips, { train: 2, test: 1 });
@@ -107,6 +107,13 @@ Deno.test("faces-video: clips become videos, people split, landmarks on the 16-p
     assert.ok(Math.abs(fv.train.keypoints[0]) < 1e-6 && Math.abs(fv.train.keypoints[1]) < 1e-6);
     assert.equal(fv.train.images.length, 3 * 16 * 16 * 3);
     assert.ok(Math.abs(fv.train.images[0] - 40) <= 3); // a flat colour survives decode + resize
+    // "clip" crops: the clip's landmark box spans 1/1.5 of the crop (300-W rule), centred.
+    const clip = await readFacesVideo(root, 16);
+    const xs = Array.from({ length: 68 }, (_, k) => clip.train.keypoints[2 * k]);
+    const extent = (Math.max(...xs) - Math.min(...xs)) * (15 / 16) / 2; // fraction of the crop side
+    assert.ok(Math.abs(extent - 1 / 1.5) < 0.02, `landmark box spans ${extent} of the crop`);
+    assert.ok(Math.abs(Math.max(...xs) + Math.min(...xs)) < 0.05);
+    assert.ok(Math.abs(clip.train.images[0] - 40) <= 3);
   });
 });
 

@@ -147,6 +147,93 @@ export function resizeToRgb(
   }
 }
 
+/** A square crop in source pixels (corner coordinates): top-left (x, y) and side. */
+export interface CropBox {
+  readonly x: number;
+  readonly y: number;
+  readonly side: number;
+}
+
+/** The square of a points' bounding box enlarged `enlarge`× about its centre (300-W style). */
+export function cropAround(points: ArrayLike<number>, enlarge: number): CropBox {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let i = 0; i < points.length; i += 2) {
+    x0 = Math.min(x0, points[i]), x1 = Math.max(x1, points[i]);
+    y0 = Math.min(y0, points[i + 1]), y1 = Math.max(y1, points[i + 1]);
+  }
+  const side = enlarge * Math.max(x1 - x0, y1 - y0, 1);
+  return { x: (x0 + x1 - side) / 2, y: (y0 + y1 - side) / 2, side };
+}
+
+/**
+ * Crop `box` out of an RGBA image `[n, n, 4]` and resize it to RGB `[S, S, 3]`: each output
+ * pixel averages a q×q grid of bilinear samples over its footprint; outside the image the edge
+ * is replicated (as for the 300-W crops).
+ */
+export function cropResizeToRgb(
+  rgba: Uint8ClampedArray | Uint8Array,
+  n: number,
+  box: CropBox,
+  size: number,
+  out: Uint8Array,
+  offset = 0,
+): void {
+  const step = box.side / size, q = Math.max(1, Math.ceil(step));
+  const at = (x: number, y: number, c: number) => {
+    // Continuous corner coordinates → pixel-centre coordinates, clamped (edge replication).
+    const fx = Math.min(n - 1, Math.max(0, x - 0.5)), fy = Math.min(n - 1, Math.max(0, y - 0.5));
+    const ix = Math.min(n - 2, Math.floor(fx)), iy = Math.min(n - 2, Math.floor(fy));
+    const ax = fx - ix, ay = fy - iy, i = 4 * (iy * n + ix);
+    const top = (1 - ax) * rgba[i + c] + ax * rgba[i + 4 + c];
+    const bottom = (1 - ax) * rgba[i + 4 * n + c] + ax * rgba[i + 4 * n + 4 + c];
+    return (1 - ay) * top + ay * bottom;
+  };
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      for (let c = 0; c < 3; c++) {
+        let v = 0;
+        for (let sy = 0; sy < q; sy++) {
+          for (let sx = 0; sx < q; sx++) {
+            v += at(box.x + (x + (sx + 0.5) / q) * step, box.y + (y + (sy + 0.5) / q) * step, c);
+          }
+        }
+        out[offset + 3 * (y * size + x) + c] = Math.round(v / (q * q));
+      }
+    }
+  }
+}
+
+/** Decode a JPEG/PNG file into RGBA with its size (errors name the file). */
+export async function decodeImage(
+  file: string,
+): Promise<{ rgba: Uint8ClampedArray; width: number; height: number }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new DatasetFormatError(
+      file,
+      "(file)",
+      "an image file listed in landmarks.json",
+      (e as Error).message,
+    );
+  }
+  let img: Awaited<ReturnType<typeof loadImage>>;
+  try {
+    img = await loadImage(bytes);
+  } catch (e) {
+    throw new DatasetFormatError(file, "(image)", "a decodable JPEG or PNG", (e as Error).message);
+  }
+  const canvas = createCanvas(img.width, img.height);
+  const ctx = canvas.getContext("2d");
+  ctx.drawImage(img, 0, 0);
+  return {
+    rgba: ctx.getImageData(0, 0, img.width, img.height).data,
+    width: img.width,
+    height: img.height,
+  };
+}
+
 /** Decode a square JPEG/PNG and write it as RGB `[S, S, 3]` at `out[offset …]`; returns its side. */
 export async function loadSquareImage(
   root: string,

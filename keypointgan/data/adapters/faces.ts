@@ -9,8 +9,12 @@
  */
 import { join } from "node:path";
 import type { Prior, Split } from "../types.ts";
+import type { CropBox } from "./common.ts";
 import {
+  cropAround,
+  cropResizeToRgb,
   DatasetFormatError,
+  decodeImage,
   loadSquareImage,
   parseLandmarks,
   pixelsToNormalized,
@@ -22,13 +26,41 @@ import {
 export const SHARED_CROP = 128;
 const K = 68;
 
-/** One labelled image to load. */
+/** One labelled image to load (with an optional crop box in its pixels). */
 interface Item {
   readonly key: string;
   readonly points: Float32Array;
   readonly video: number;
   readonly frame: number;
   readonly subject: number;
+  readonly crop?: CropBox;
+}
+
+/** Load one item: whole image, or its crop box (keypoints moved into the crop). */
+async function loadItem(
+  dir: string,
+  it: Item,
+  size: number,
+  split: Split,
+  i: number,
+): Promise<void> {
+  if (!it.crop) {
+    const src = await loadSquareImage(dir, it.key, size, split.images, i * size * size * 3);
+    pixelsToNormalized(it.points, src, size, split.keypoints, i * K * 2);
+    return;
+  }
+  const { rgba, width, height } = await decodeImage(join(dir, it.key));
+  if (width !== height) {
+    throw new DatasetFormatError(
+      join(dir, it.key),
+      "(image)",
+      "a square image",
+      `${width}×${height}`,
+    );
+  }
+  cropResizeToRgb(rgba, width, it.crop, size, split.images, i * size * size * 3);
+  const moved = it.points.map((v, j) => (j % 2 === 0 ? v - it.crop!.x : v - it.crop!.y));
+  pixelsToNormalized(moved, it.crop.side, size, split.keypoints, i * K * 2);
 }
 
 /** Decode the items' images (in order) into a split. */
@@ -45,18 +77,7 @@ async function loadSplit(dir: string, items: readonly Item[], size: number): Pro
   };
   for (let i = 0; i < n; i += 16) {
     // Decode a few at a time: bounded memory, some overlap of file reads.
-    await Promise.all(
-      items.slice(i, i + 16).map(async (it, j) => {
-        const src = await loadSquareImage(
-          dir,
-          it.key,
-          size,
-          split.images,
-          (i + j) * size * size * 3,
-        );
-        pixelsToNormalized(it.points, src, size, split.keypoints, (i + j) * K * 2);
-      }),
-    );
+    await Promise.all(items.slice(i, i + 16).map((it, j) => loadItem(dir, it, size, split, i + j)));
   }
   return split;
 }
@@ -78,12 +99,21 @@ export interface FacesVideo {
   readonly clips: { readonly train: number; readonly test: number };
 }
 
+/**
+ * How faces-video frames are framed: "native" keeps the shared 128-px frames (faces are small
+ * in them); "clip" crops each clip to the square of the union of its frames' landmark boxes,
+ * enlarged 1.5× (the 300-W crop rule applied per clip, like a stable detector track), so the
+ * framing matches 300-W images and priors while the motion within a clip is kept.
+ */
+export type FaceCrop = "native" | "clip";
+
 /** Read `faces-video/` under `root`; video ids start at `firstVideo`, subjects at `subjectOffset`. */
 export async function readFacesVideo(
   root: string,
   size: number,
   firstVideo = 0,
   subjectOffset = 0,
+  crop: FaceCrop = "clip",
 ): Promise<FacesVideo> {
   const dir = join(root, "faces-video");
   await requireDir(dir, "faces-video");
@@ -134,15 +164,14 @@ export async function readFacesVideo(
     const clip = clips.get(id)!;
     const which = train.includes(clip.person) ? "train" : "test";
     count[which]++;
-    clip.frames.sort((a, b) => (a[0] < b[0] ? -1 : 1)).forEach(([key, points], frame) => {
-      items[which].push({
-        key,
-        points,
-        video,
-        frame,
-        subject: subjectOffset + personIndex.get(clip.person)!,
-      });
-    });
+    clip.frames.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const box = crop === "clip"
+      ? cropAround(clip.frames.flatMap(([, p]) => [...p]), 1.5)
+      : undefined;
+    const subject = subjectOffset + personIndex.get(clip.person)!;
+    clip.frames.forEach(([key, points], frame) =>
+      items[which].push({ key, points, video, frame, subject, crop: box })
+    );
     video++;
   }
   return {
