@@ -4,12 +4,12 @@
  *
  * A lock file is created exclusively (`createNew`) and holds `{pid, host, runId, since}`; its
  * holder touches it every `heartbeatMs`. A lock is stale (and taken over) when its process is
- * gone on this host (`/proc/<pid>` missing, e.g. after kill -9) or its heartbeat is older than
+ * gone on this host (signal 0 says ESRCH, e.g. after kill -9) or its heartbeat is older than
  * `staleMs` (a dead holder on another host). Removal re-checks the content it judged stale.
  *
  * @module
  */
-import { existsSync } from "node:fs";
+import process from "node:process";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { readJson } from "./fsutil.ts";
@@ -96,7 +96,7 @@ async function isStale(
   const age = Date.now() - (st.mtime?.getTime() ?? 0);
   // A half-written lock (holder unreadable) is only judged by age.
   if (holder === undefined) return age > Math.min(staleMs, 5_000);
-  if (holder.host === hostname() && existsSync("/proc") && !existsSync(`/proc/${holder.pid}`)) {
+  if (holder.host === hostname() && processGone(holder.pid)) {
     return true;
   }
   return age > staleMs;
@@ -113,4 +113,18 @@ export async function isLocked(path: string, staleMs = 120_000): Promise<boolean
   const holder = await readJson(path) as LockInfo | undefined;
   const exists = await Deno.stat(path).then(() => true, () => false);
   return exists && !(await isStale(path, holder, staleMs));
+}
+
+/**
+ * Whether `pid` is certainly gone on this host. Signal 0 (not `/proc`, which Deno reads only
+ * with --allow-all) needs --allow-run; without it the answer is "not known", and the heartbeat
+ * age decides.
+ */
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as { code?: string }).code === "ESRCH";
+  }
 }
