@@ -50,11 +50,18 @@ function spread<T>(items: readonly T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => items[Math.floor(((i + 0.5) * items.length) / n)]);
 }
 
-function cell(split: Split, i: number, size: number, k: number, caption?: string): SheetCell {
+function cell(
+  split: Split,
+  i: number,
+  size: number,
+  k: number,
+  caption?: string,
+  overlay = true,
+): SheetCell {
   return {
     image: split.images.subarray(i * size * size * 3, (i + 1) * size * size * 3),
     imageSize: size,
-    overlays: [{ keypoints: split.keypoints, style: GT_STYLE, offset: i * k * 2 }],
+    overlays: overlay ? [{ keypoints: split.keypoints, style: GT_STYLE, offset: i * k * 2 }] : [],
     caption,
   };
 }
@@ -79,15 +86,42 @@ function splitRows(
       cells: picks.slice(r * columns, (r + 1) * columns).map((i) => cell(split, i, S, K)),
     }));
   }
-  return spread(multi, count).map(([video, frames]) => {
+  return pickVaried(split, multi, count).map(([video, frames]) => {
     const first = frames[0];
     const act = header.activities[split.activity[first]];
     const subj = header.subjects[split.subject[first]] ?? "";
     return {
       label: `${name} video ${video} ${subj}${act ? ` ${act}` : ""}`,
-      cells: spread(frames, columns).map((i) => cell(split, i, S, K, `f${split.frame[i]}`)),
+      // The first frame without overlay shows the appearance; the others carry ground truth.
+      cells: spread(frames, columns).map((i, c) =>
+        cell(split, i, S, K, `f${split.frame[i]}`, c > 0)
+      ),
     };
   });
+}
+
+/** `count` videos, preferring ones whose subject and activity are not shown yet. */
+function pickVaried(
+  split: Split,
+  videos: [number, number[]][],
+  count: number,
+): [number, number[]][] {
+  const out: [number, number[]][] = [];
+  const seenS = new Set<number>(), seenA = new Set<number>();
+  const order = spread(videos, videos.length);
+  for (let pass = 0; pass < 3 && out.length < count; pass++) {
+    for (const v of order) {
+      if (out.length >= count || out.includes(v)) continue;
+      const s = split.subject[v[1][0]], a = split.activity[v[1][0]];
+      const fresh = (seenS.has(s) ? 0 : 1) + (seenA.has(a) ? 0 : 1);
+      if (fresh >= 2 - pass) {
+        out.push(v);
+        seenS.add(s);
+        seenA.add(a);
+      }
+    }
+  }
+  return out.sort((a, b) => a[0] - b[0]);
 }
 
 function priorRows(

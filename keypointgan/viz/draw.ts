@@ -23,6 +23,8 @@ export interface SkeletonStyle {
   readonly points?: "edges" | "all" | "none";
   /** Dashed lines (e.g. for predictions drawn over ground truth). */
   readonly dashed?: boolean;
+  /** Opacity in [0, 1] (default 1). */
+  readonly opacity?: number;
 }
 
 /** Ground truth: green with the left side cyan-ish and the right side yellow-ish. */
@@ -30,8 +32,9 @@ export const GT_STYLE: SkeletonStyle = {
   color: "#3ddc84",
   leftColor: "#39c5ff",
   rightColor: "#ffd23f",
-  lineWidth: 1.5,
-  pointRadius: 1.6,
+  lineWidth: 1.2,
+  pointRadius: 1.4,
+  opacity: 0.85,
 };
 
 /** Predictions: red / magenta, drawn thinner. */
@@ -91,6 +94,7 @@ export function drawSkeleton(
   const X = (j: number) => box.x + ((keypoints[offset + 2 * j] + 1) / 2) * box.size;
   const Y = (j: number) => box.y + ((keypoints[offset + 2 * j + 1] + 1) / 2) * box.size;
   ctx.save();
+  ctx.globalAlpha = style.opacity ?? 1;
   ctx.lineWidth = style.lineWidth ?? 1.5;
   ctx.lineCap = "round";
   ctx.setLineDash(style.dashed ? [3, 2] : []);
