@@ -35,6 +35,8 @@ export interface Tier {
   readonly logEvery: number;
   /** Steps between checkpoints (a multiple of `logEvery`). */
   readonly checkpointEvery: number;
+  /** Steps between held-out error rows in metrics.jsonl (0 = off). */
+  readonly evalEvery: number;
 }
 
 export const TIERS: Readonly<Record<TierName, Tier>> = {
@@ -49,6 +51,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     lr: 2e-4,
     logEvery: 5,
     checkpointEvery: 10,
+    evalEvery: 10,
   },
   small: {
     imageSize: 64,
@@ -61,6 +64,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     lr: 2e-4,
     logEvery: 25,
     checkpointEvery: 250,
+    evalEvery: 250,
   },
   paper: {
     imageSize: 128,
@@ -73,6 +77,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     lr: 2e-4,
     logEvery: 100,
     checkpointEvery: 5000,
+    evalEvery: 5000,
   },
 };
 
@@ -90,6 +95,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     lr: "official 2e-4 (digest §5.1)",
     logEvery: "several metric rows per smoke run",
     checkpointEvery: "exercises checkpoint/resume inside a smoke run",
+    evalEvery: "exercises the held-out monitor",
   },
   small: {
     imageSize: "64 px: 4× fewer pixels than the paper, still 8×8 heatmaps and room for 2 D scales",
@@ -103,6 +109,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     lr: "official 2e-4 (digest §5.1); issue 10 tunes the recipe through the declared params",
     logEvery: "~120 points per loss curve",
     checkpointEvery: "a kill loses at most a few minutes of training",
+    evalEvery: "a learning curve of the test error with ~12 points (256 frames each)",
   },
   paper: {
     imageSize: "official loadSize/fineSize 128 (digest §2)",
@@ -116,6 +123,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     lr: "official 2e-4, constant (digest §5.1)",
     logEvery: "official print_freq is 10; 100 keeps metrics.jsonl small",
     checkpointEvery: "official save_latest_freq 5000",
+    evalEvery: "with each checkpoint",
   },
 };
 

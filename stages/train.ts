@@ -56,6 +56,10 @@ const params = z.strictObject({
   vggChannelOrder: z.enum(["bgr", "rgb"]).default("bgr"),
   /** EMA factor of the perceptual normalisers (official 0.99). */
   emaMu: z.number().min(0).max(1).default(0.99),
+  /** Steps between held-out error rows in metrics.jsonl (tier; 0 = off; a multiple of logEvery). */
+  evalEvery: z.int().min(0).optional(),
+  /** Test frames (evenly spaced) the held-out monitor predicts on. */
+  evalFrames: z.int().min(1).default(256),
 });
 
 export default defineStage({
@@ -64,7 +68,7 @@ export default defineStage({
   description:
     "train KeypointGAN (or an ablation variant / the supervised baseline) with checkpoints",
   params,
-  resolve: (p) => resolveTier(p, "steps", ["dScales", "dLayers"]),
+  resolve: (p) => resolveTier(p, "steps", ["dScales", "dLayers", "evalEvery"]),
   inputs: { data: { stage: "prepare_data" }, regressor: { stage: "pretrain_regressor" } },
   outputs: ["model/", "predictor/", "metrics.jsonl", "train.json", "timing.json"],
   volatile: ["timing.json"],

@@ -10,6 +10,7 @@ import { Adam, type AdamConfig } from "./adam.ts";
 import type { ArchConfig } from "./arch.ts";
 import { type BatchSource, disposeBatch } from "./batches.ts";
 import { mse } from "./losses.ts";
+import type { Monitor } from "./monitor.ts";
 import { initKeypointRegressor, keypointRegressor } from "./networks.ts";
 import { ParamStore } from "./params.ts";
 import { type RenderOptions, renderSkeleton } from "./render.ts";
@@ -22,6 +23,8 @@ export interface Job {
   readonly lossNames: readonly string[];
   /** One iteration on a freshly sampled batch. */
   step(): Record<string, number>;
+  /** Optional held-out errors of the current weights (logged, never trained on). */
+  monitor?(): Record<string, number>;
   /** Every tensor of the state (for checkpoints). */
   stateTensors(): Record<string, tf.Tensor>;
   /** JSON part of the state. */
@@ -50,8 +53,17 @@ export class GanJob implements Job {
   readonly #batch: number;
   readonly #rng: Rng;
 
-  constructor(trainer: Trainer, source: BatchSource, batch: number, seed: number) {
+  readonly #monitor: Monitor | null;
+
+  constructor(
+    trainer: Trainer,
+    source: BatchSource,
+    batch: number,
+    seed: number,
+    monitor: Monitor | null = null,
+  ) {
     this.trainer = trainer;
+    this.#monitor = monitor;
     this.#source = source;
     this.#batch = batch;
     this.#rng = Rng.derive(seed, "batches");
@@ -59,6 +71,10 @@ export class GanJob implements Job {
 
   get lossNames(): readonly string[] {
     return this.trainer.lossNames;
+  }
+
+  monitor(): Record<string, number> {
+    return this.#monitor ? this.#monitor(this.trainer.store) : {};
   }
 
   step(): Record<string, number> {

@@ -19,6 +19,8 @@ export interface LoopOptions {
   readonly steps: number;
   readonly logEvery: number;
   readonly checkpointEvery: number;
+  /** Steps between held-out monitoring rows (a multiple of logEvery; 0 = off). */
+  readonly evalEvery?: number;
   /** Where the checkpoint and the in-progress `metrics.jsonl` live. */
   readonly workDir: string;
   /** Samples per step divided by the dataset size: `t` in metrics rows is epochs. */
@@ -51,6 +53,11 @@ export class DivergedError extends Error {
 
 /** Run `job` to `opts.steps`; returns the metrics rows (also in `<workDir>/metrics.jsonl`). */
 export async function runLoop(job: Job, opts: LoopOptions): Promise<MetricsRow[]> {
+  if (opts.evalEvery && opts.evalEvery % opts.logEvery !== 0) {
+    throw new RangeError(
+      `Cannot train: evalEvery ${opts.evalEvery} must be a multiple of logEvery ${opts.logEvery}`,
+    );
+  }
   if (opts.checkpointEvery % opts.logEvery !== 0) {
     throw new RangeError(
       `Cannot train: checkpointEvery ${opts.checkpointEvery} must be a multiple of logEvery ${opts.logEvery}`,
@@ -89,6 +96,9 @@ export async function runLoop(job: Job, opts: LoopOptions): Promise<MetricsRow[]
     if (step % opts.logEvery === 0 || step === opts.steps) {
       const row = { step, t: round(step * opts.epochPerStep) } as MetricsRow;
       for (const name of job.lossNames) row[name] = window.sums[name] / window.count;
+      if (job.monitor && opts.evalEvery && (step % opts.evalEvery === 0 || step === opts.steps)) {
+        Object.assign(row, job.monitor());
+      }
       rows.push(row);
       await Deno.writeTextFile(metricsPath, JSON.stringify(row) + "\n", { append: true });
       window = emptyWindow(job.lossNames);

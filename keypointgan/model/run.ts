@@ -18,6 +18,7 @@ import { type FeatureNet, loadVgg19, pixelPyramid } from "./features.ts";
 import type { ModelMetadata } from "./infer.ts";
 import { GanJob, PretrainJob } from "./jobs.ts";
 import { type MetricsRow, runLoop } from "./loop.ts";
+import { makeMonitor } from "./monitor.ts";
 import type { ReconstructionKind } from "./reconstruction.ts";
 import type { RenderOptions } from "./render.ts";
 import type { LrScheduleKind } from "./schedule.ts";
@@ -71,6 +72,8 @@ export interface TrainParams extends CommonParams {
   vggRelu: boolean;
   vggChannelOrder: "bgr" | "rgb";
   emaMu: number;
+  evalEvery: number;
+  evalFrames: number;
 }
 
 /** Host hooks (the stage context, or nothing). */
@@ -267,8 +270,12 @@ export async function runTrain(
   const t0 = performance.now();
   try {
     await loadRegressor(trainer, regressorDir, c.render);
-    const job = new GanJob(trainer, new BatchSource(ds, c.prior), p.batch, p.seed);
-    const rows = await runLoop(job, loopOptions(p, hooks, p.batch / ds.train.count, timing));
+    const monitor = makeMonitor(ds, p.evalEvery > 0 ? p.evalFrames : 0);
+    const job = new GanJob(trainer, new BatchSource(ds, c.prior), p.batch, p.seed, monitor);
+    const rows = await runLoop(job, {
+      ...loopOptions(p, hooks, p.batch / ds.train.count, timing),
+      evalEvery: p.evalEvery,
+    });
     const meta: ModelMetadata = {
       kind: "keypointgan-model",
       arch,

@@ -57,6 +57,8 @@ const train: TrainParams = {
   vggRelu: false,
   vggChannelOrder: "bgr",
   emaMu: 0.99,
+  evalEvery: 2,
+  evalFrames: 8,
 };
 
 async function pipeline(root: string) {
