@@ -6,29 +6,70 @@
  */
 import type { DatasetKind } from "../keypointgan/data/types.ts";
 import { PROTOCOLS } from "../keypointgan/eval/protocols.ts";
-import type { Measurement } from "../keypointgan/eval/record.ts";
+import type { Measurement, TrainingCurves } from "../keypointgan/eval/record.ts";
 import { OURS, PAPER, SCHEMA, type Spec } from "./chart_common.ts";
 import { findConfigs, groupConfigs } from "./select.ts";
 import type { ChartBlock, EvaluationInput } from "./types.ts";
+
+/** One logged loss value: the panel (`loss`), the colour (`variant`), the line (`run`). */
+export interface LossPoint {
+  readonly loss: string;
+  readonly variant: string;
+  readonly run: string;
+  readonly step: number;
+  readonly value: number;
+}
+
+/** The points of one run's condensed curves (nulls, i.e. unlogged buckets, are skipped). */
+export function lossPoints(curves: TrainingCurves, variant: string, run: string): LossPoint[] {
+  return curves.lossNames.flatMap((loss) =>
+    curves.values[loss].flatMap((value, i) =>
+      value === null ? [] : [{ loss, variant, run, step: curves.step[i], value }]
+    )
+  );
+}
+
+/**
+ * Vega-Lite spec of training curves: one panel per loss, one line per run, coloured by variant.
+ * Shared by the report's training chart and the notebook's training-run display.
+ */
+export function lossCurvesSpec(values: readonly LossPoint[]): Spec {
+  return {
+    $schema: SCHEMA,
+    data: { values },
+    facet: { field: "loss", type: "nominal", title: null },
+    columns: 3,
+    resolve: { scale: { y: "independent" } },
+    spec: {
+      width: 200,
+      height: 120,
+      mark: { type: "line", strokeWidth: 1.2 },
+      encoding: {
+        x: { field: "step", type: "quantitative" },
+        y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
+        color: { field: "variant", type: "nominal", legend: { labelLimit: 320 } },
+        detail: { field: "run" },
+        tooltip: [{ field: "variant" }, { field: "run" }, { field: "step" }, {
+          field: "value",
+          format: ".4g",
+        }],
+      },
+    },
+  };
+}
 
 /** Training curves of every logged loss, one panel per loss, one line per variant and seed. */
 export function trainingChart(
   inputs: readonly EvaluationInput[],
   kind: DatasetKind,
 ): ChartBlock | null {
-  const values: Spec[] = [];
+  const values: LossPoint[] = [];
   for (const { record: r, provenance: p } of inputs) {
     if (r.dataset.kind !== kind) continue;
     const label = r.model.priorSize > 0
       ? `${r.model.variant} (prior ${r.model.priorSize})`
       : r.model.variant;
-    for (const loss of r.training.lossNames) {
-      r.training.values[loss].forEach((value, i) => {
-        if (value !== null) {
-          values.push({ loss, variant: label, run: p.ref, step: r.training.step[i], value });
-        }
-      });
-    }
+    values.push(...lossPoints(r.training, label, p.ref));
   }
   if (values.length === 0) return null;
   return {
@@ -36,28 +77,7 @@ export function trainingChart(
     title: `Training curves (${kind})`,
     caption:
       "Every logged loss per variant (one line per seed), bucket means of the train stage's metrics.jsonl.",
-    spec: {
-      $schema: SCHEMA,
-      data: { values },
-      facet: { field: "loss", type: "nominal", title: null },
-      columns: 3,
-      resolve: { scale: { y: "independent" } },
-      spec: {
-        width: 200,
-        height: 120,
-        mark: { type: "line", strokeWidth: 1.2 },
-        encoding: {
-          x: { field: "step", type: "quantitative" },
-          y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
-          color: { field: "variant", type: "nominal", legend: { labelLimit: 320 } },
-          detail: { field: "run" },
-          tooltip: [{ field: "variant" }, { field: "run" }, { field: "step" }, {
-            field: "value",
-            format: ".4g",
-          }],
-        },
-      },
-    },
+    spec: lossCurvesSpec(values),
   };
 }
 

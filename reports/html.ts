@@ -118,7 +118,8 @@ function provenanceHtml(rows: readonly ProvenanceRow[]): string {
     `<tbody>${body}</tbody></table></div>`;
 }
 
-function blockHtml(b: Block): string {
+/** One block as HTML (also used by the notebook to show tables and claims inline). */
+export function blockHtml(b: Block): string {
   switch (b.type) {
     case "text":
       return b.paragraphs.map((p) => `<p>${esc(p)}</p>`).join("\n");
