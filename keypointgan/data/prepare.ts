@@ -16,6 +16,7 @@ import type { DatasetContent, PairMode, Prior } from "./types.ts";
 import { read300w, read300wPrior, readFacesVideo } from "./adapters/faces.ts";
 import type { FaceCrop } from "./adapters/faces.ts";
 import { readH36mPrior, SIX_ACTIVITIES } from "./adapters/h36m.ts";
+import { requireRealData } from "./adapters/data_root.ts";
 
 /** Datasets `prepare_data` can build. */
 export const DATASETS = ["humans", "faces", "cats", "faces_real", "faces_300w"] as const;
@@ -168,6 +169,7 @@ export async function prepareDataset(
   hooks: GenerateHooks = {},
 ): Promise<DatasetContent> {
   checkPrepare(p);
+  await requireRealData(root, p.dataRoot, p.dataset, p.priorSource);
   const S = p.imageSize!;
   if (p.dataset === "faces_real") return await facesReal(root, S, p.maxGap!, p.faceCrop);
   if (p.dataset === "faces_300w") return await faces300w(root, S, p.dataSeed);
