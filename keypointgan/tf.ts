@@ -17,6 +17,7 @@ import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs";
 import {
   type Blas,
+  fallbackCounts,
   isBlas,
   loadBlas,
   makeNativeBackendClass,
@@ -171,6 +172,9 @@ export function registerNative(
   }
   const { env, description } = nativeEnv(blas, {
     computeConv2DInfo: tf.backend_util.computeConv2DInfo,
+    computePool2DInfo: tf.backend_util.computePool2DInfo,
+    parseSliceParams: (x, begin, size) =>
+      tf.slice_util.parseSliceParams(x as tf.TensorInfo as tf.Tensor, begin, size),
     stock: (k) => tf.getKernel(k, "cpu")!.kernelFunc,
     kernel: (k) => tf.getKernel(k, name)!.kernelFunc,
   }, engine);
@@ -179,6 +183,14 @@ export function registerNative(
   tf.registerBackend(name, () => new NativeBackend(), 0);
   registeredNative.add(name);
   return undefined;
+}
+
+/**
+ * Calls of native kernel overrides that deferred to the stock CPU kernel (unsupported dtype,
+ * layout or shape), keyed by "kernel dtype[shape] …": a profiling aid for `deno task bench`.
+ */
+export function nativeFallbacks(): ReadonlyMap<string, number> {
+  return fallbackCounts;
 }
 
 /** One line describing the native backend (BLAS, kernels, threads), or "" before it loads. */

@@ -66,7 +66,7 @@ export function makeNativeBackendClass(
       const v = super.readSync(dataId);
       // Callers may keep dataSync()'s array after disposing the tensor: never hand out a
       // buffer the pool could reuse.
-      return this.pool.isPooled(v) ? (v as Float32Array).slice() : v;
+      return this.pool.isPooled(v) ? (v as Float32Array | Int32Array).slice() : v;
     }
 
     override read(dataId: DataId): Promise<Values> {

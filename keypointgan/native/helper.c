@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KPG_VERSION 4
+#define KPG_VERSION 6
 #define MAX_THREADS 64
 
 /* Conv geometry, same fields and order as ConvGeometry in conv.ts. */
@@ -379,14 +379,70 @@ static inline float binary_op(int op, float a, float b) {
       }                                                                                \
   } while (0)
 
+/* A row block where one operand is contiguous over the whole block (rows × n3) and the other
+   repeats the same n3-vector on every row (e.g. [B,H,W,C] op [C] with small C): process it as
+   one flat loop against a pre-tiled copy of the vector, so short rows still vectorise. */
+#define TILE 1024
+static int tiled_block(const ew_ctx *c, int64_t row, int64_t rows, int64_t n3, int a_full) {
+  const plan_t *pl = c->plan;
+  if (n3 > 64 || TILE / n3 < 2) return 0;
+  const int64_t i2 = row % pl->n[2], i1 = (row / pl->n[2]) % pl->n[1], i0 = row / ((int64_t)pl->n[1] * pl->n[2]);
+  const float *pa = c->x + i0 * pl->a[0] + i1 * pl->a[1] + i2 * pl->a[2];
+  const float *pb = c->y2 + i0 * pl->b[0] + i1 * pl->b[1] + i2 * pl->b[2];
+  const float *full = a_full ? pa : pb, *vec = a_full ? pb : pa;
+  float tile[TILE];
+  const int64_t period = (TILE / n3) * n3;
+  for (int64_t k = 0; k < period; k++) tile[k] = vec[k % n3];
+  float *po = (float *)c->out + row * n3;
+  const int64_t total = rows * n3;
+  for (int64_t base = 0; base < total; base += period) {
+    const int64_t w = total - base < period ? total - base : period;
+    const float *f = full + base;
+    float *o = po + base;
+#define TILED(EXPR) for (int64_t j = 0; j < w; j++) { const float a = a_full ? f[j] : tile[j]; \
+                                                     const float b = a_full ? tile[j] : f[j]; o[j] = (EXPR); }
+    switch (c->op) {
+      case 0: TILED(a + b) break;
+      case 1: TILED(a - b) break;
+      case 2: TILED(a * b) break;
+      case 3: TILED(a / b) break;
+      case 6: TILED((a - b) * (a - b)) break;
+      default: TILED(binary_op(c->op, a, b)) break;
+    }
+#undef TILED
+  }
+  return 1;
+}
+
 static void binary_task(void *p, int tid, int T) {
   const ew_ctx *c = p;
   const plan_t *pl = c->plan;
   const int64_t n1 = pl->n[1], n2 = pl->n[2], n3 = pl->n[3];
   const int64_t s3a = pl->a[3], s3b = pl->b[3];
   int64_t lo, hi;
-  range_of(c->n, tid, T, &lo, &hi);
+  if (n3 <= 64) { /* whole rows per thread */
+    range_of(c->n / n3, tid, T, &lo, &hi);
+    lo *= n3;
+    hi *= n3;
+  } else {
+    range_of(c->n, tid, T, &lo, &hi);
+  }
   const int op = c->op;
+  /* Short rows with a per-row-constant vector operand: whole row ranges at once. */
+  if (op < 10 && n3 <= 64 && lo % n3 == 0 && hi % n3 == 0) {
+    const int a_full = s3a == 1 && pl->a[2] == n3 && s3b == 1 && pl->b[2] == 0;
+    const int b_full = s3b == 1 && pl->b[2] == n3 && s3a == 1 && pl->a[2] == 0;
+    if (a_full || b_full) {
+      /* Runs of rows within one (i0, i1) block share the vector and are contiguous. */
+      for (int64_t row = lo / n3; row < hi / n3;) {
+        const int64_t end_of_block = (row / n2 + 1) * n2;
+        const int64_t stop = end_of_block < hi / n3 ? end_of_block : hi / n3;
+        if (!tiled_block(c, row, stop - row, n3, a_full)) break;
+        row = stop;
+        if (row == hi / n3) return;
+      }
+    }
+  }
   while (lo < hi) {
     const int64_t row = lo / n3, j0 = lo - row * n3;
     const int64_t j1 = (hi - row * n3) < n3 ? (hi - row * n3) : n3;
@@ -487,9 +543,36 @@ typedef struct {
   const plan_t *plan;
 } copy_ctx;
 
+/* A 2-D transpose inside the last two loops (source contiguous along loop 2, destination
+   along loop 3): copy 32×32 tiles so that reads and writes both stay in cache lines. */
+static void transpose_tiles(const copy_ctx *c, int tid, int T) {
+  const plan_t *pl = c->plan;
+  const int64_t n2 = pl->n[2], n3 = pl->n[3], tiles2 = (n2 + 31) / 32;
+  const int64_t blocks = (int64_t)pl->n[0] * pl->n[1] * tiles2;
+  int64_t lo, hi;
+  range_of(blocks, tid, T, &lo, &hi);
+  for (int64_t blk = lo; blk < hi; blk++) {
+    const int64_t t2 = blk % tiles2, i01 = blk / tiles2;
+    const int64_t i1 = i01 % pl->n[1], i0 = i01 / pl->n[1];
+    float *d = c->dst + i0 * pl->a[0] + i1 * pl->a[1];
+    const float *s = c->src + i0 * pl->b[0] + i1 * pl->b[1];
+    const int64_t a2 = pl->a[2], b3 = pl->b[3];
+    const int64_t j2_end = (t2 + 1) * 32 < n2 ? (t2 + 1) * 32 : n2;
+    for (int64_t t3 = 0; t3 < n3; t3 += 32) {
+      const int64_t j3_end = t3 + 32 < n3 ? t3 + 32 : n3;
+      for (int64_t j2 = t2 * 32; j2 < j2_end; j2++)
+        for (int64_t j3 = t3; j3 < j3_end; j3++) d[j2 * a2 + j3] = s[j2 + j3 * b3];
+    }
+  }
+}
+
 static void copy_task(void *p, int tid, int T) {
   const copy_ctx *c = p;
   const plan_t *pl = c->plan;
+  if (pl->a[3] == 1 && pl->b[3] != 1 && pl->b[2] == 1 && pl->n[2] >= 8 && pl->n[3] >= 8) {
+    transpose_tiles(c, tid, T);
+    return;
+  }
   const int64_t rows = (int64_t)pl->n[0] * pl->n[1] * pl->n[2], n3 = pl->n[3];
   int64_t lo, hi;
   range_of(rows, tid, T, &lo, &hi);
@@ -506,7 +589,7 @@ static void copy_task(void *p, int tid, int T) {
 void kpg_copy(float *dst, const float *src, const plan_t *plan) {
   copy_ctx c = {dst, src, plan};
   const int64_t n = (int64_t)plan->n[0] * plan->n[1] * plan->n[2] * plan->n[3];
-  run_parallel(copy_task, &c, n >= PAR_MIN && plan->n[0] * plan->n[1] * plan->n[2] >= nthreads);
+  run_parallel(copy_task, &c, n >= PAR_MIN && (int64_t)plan->n[0] * plan->n[1] * plan->n[2] >= nthreads);
 }
 
 /* ---------------------------------------------------------------- resizing */

@@ -14,6 +14,10 @@ import type { BufferPool } from "./pool.ts";
 export interface TfRuntime {
   /** `backend_util.computeConv2DInfo` (padding/output-size rules exactly as TF.js). */
   computeConv2DInfo: typeof backend_util.computeConv2DInfo;
+  /** `backend_util.computePool2DInfo`. */
+  computePool2DInfo: typeof backend_util.computePool2DInfo;
+  /** `slice_util.parseSliceParams` (scalar begin, -1 sizes, as TF.js). */
+  parseSliceParams(x: TensorInfo, begin: number | number[], size?: number | number[]): number[][];
   /** The stock CPU kernel for a name (our fallback for cases we do not handle). */
   stock(kernelName: string): KernelFunc;
   /** The kernel currently registered on the native backend (our override or the stock copy). */
@@ -51,6 +55,14 @@ export interface NativeKernel {
   readonly body: NativeKernelBody;
 }
 
+/** Calls of overridden kernels that deferred to the stock kernel, by "name dtypes shapes". */
+export const fallbackCounts = new Map<string, number>();
+
+function fallbackKey(name: string, args: KernelArgs): string {
+  const ins = Object.values(args.inputs).map((t) => `${t.dtype}[${t.shape}]`);
+  return `${name} ${ins.join(" ")}`;
+}
+
 /** Wrap native kernels into TF.js kernel configs for `backendName`. */
 export function toKernelConfigs(
   kernels: readonly NativeKernel[],
@@ -59,8 +71,13 @@ export function toKernelConfigs(
 ): KernelConfig[] {
   return kernels.map(({ name, body }) => {
     const stock = env.rt.stock(name);
-    const kernelFunc = ((args: KernelArgs) =>
-      body(args, env) ?? stock(args as unknown as Parameters<KernelFunc>[0])) as KernelFunc;
+    const kernelFunc = ((args: KernelArgs) => {
+      const out = body(args, env);
+      if (out !== undefined) return out;
+      const key = fallbackKey(name, args);
+      fallbackCounts.set(key, (fallbackCounts.get(key) ?? 0) + 1);
+      return stock(args as unknown as Parameters<KernelFunc>[0]);
+    }) as KernelFunc;
     return { kernelName: name, backendName, kernelFunc };
   });
 }
@@ -73,6 +90,39 @@ export function f32(
   if (!t || t.dtype !== "float32") return undefined;
   const v = backend.data.get(t.dataId).values;
   return v instanceof Float32Array ? v : undefined;
+}
+
+/** 32-bit tensor data seen as floats, and the array type it really has. */
+export interface Bits32 {
+  readonly bits: Float32Array;
+  readonly dtype: "float32" | "int32";
+  /** The stored array type (TF.js's CPU OneHot stores int32 tensors in Float32Arrays). */
+  readonly ints: boolean;
+}
+
+/**
+ * The 32-bit data of a float32 or int32 tensor for kernels that only move data: its bytes are
+ * viewed as a Float32Array, never converted. Undefined for other dtypes.
+ */
+export function bits32(backend: NativeBackendLike, t: TensorInfo): Bits32 | undefined {
+  if (t.dtype !== "float32" && t.dtype !== "int32") return undefined;
+  const v = backend.data.get(t.dataId).values;
+  if (v instanceof Float32Array) return { bits: v, dtype: t.dtype, ints: false };
+  if (v instanceof Int32Array) {
+    return { bits: new Float32Array(v.buffer, v.byteOffset, v.length), dtype: t.dtype, ints: true };
+  }
+  return undefined;
+}
+
+/** Register moved 32-bit data as a tensor with the source's dtype and array type. */
+export function outputBits(
+  backend: NativeBackendLike,
+  shape: readonly number[],
+  bits: Float32Array,
+  like: Pick<Bits32, "dtype" | "ints">,
+): TensorInfo {
+  const v = like.ints ? new Int32Array(bits.buffer, bits.byteOffset, bits.length) : bits;
+  return backend.makeTensorInfo(shape.slice(), like.dtype, v);
 }
 
 /** The values of a tensor of any numeric dtype (for bool masks and int inputs). */
@@ -97,12 +147,18 @@ export function takeOut(backend: NativeBackendLike, shape: readonly number[]): F
   return backend.pool.take(sizeOf(shape));
 }
 
-/** Register `values` as a float32 tensor of `shape`. */
+/**
+ * Register `values` as a tensor of `shape`: float32, or int32 (the same bytes viewed as
+ * Int32Array: data moved by `bits32` kernels).
+ */
 export function output(
   backend: NativeBackendLike,
   shape: readonly number[],
   values: Float32Array,
-  dtype: "float32" | "bool" | "int32" = "float32",
+  dtype: "float32" | "int32" = "float32",
 ): TensorInfo {
-  return backend.makeTensorInfo(shape.slice(), dtype, values);
+  const v = dtype === "int32"
+    ? new Int32Array(values.buffer, values.byteOffset, values.length)
+    : values;
+  return backend.makeTensorInfo(shape.slice(), dtype, v);
 }

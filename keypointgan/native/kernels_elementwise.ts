@@ -103,6 +103,25 @@ const likeKernel = (name: string, value: number): NativeKernel => ({
     inputs.x.dtype === "float32" ? filled(backend, env, inputs.x.shape, value) : undefined,
 });
 
+/** Cast int32/bool → float32 into real float32 storage (the stock kernel only relabels). */
+const cast: NativeKernel = {
+  name: "Cast",
+  body: ({ inputs, backend, attrs }) => {
+    if (attrs.dtype === inputs.x.dtype) {
+      backend.incRef(inputs.x.dataId); // identity, as the stock kernel
+      return { dataId: inputs.x.dataId, shape: inputs.x.shape, dtype: inputs.x.dtype };
+    }
+    if (attrs.dtype !== "float32" || (inputs.x.dtype !== "int32" && inputs.x.dtype !== "bool")) {
+      return undefined;
+    }
+    const v = anyValues(backend, inputs.x);
+    if (!v) return undefined;
+    const out = backend.pool.take(v.length);
+    out.set(v);
+    return output(backend, inputs.x.shape, out);
+  },
+};
+
 /** The elementwise overrides. */
 export const elementwiseKernels: readonly NativeKernel[] = [
   unaryKernel("Relu", Unary.relu),
@@ -138,6 +157,7 @@ export const elementwiseKernels: readonly NativeKernel[] = [
   binaryKernel("NotEqual", Binary.notEqual),
   { name: "Select", body: select },
   fill,
+  cast,
   likeKernel("ZerosLike", 0),
   likeKernel("OnesLike", 1),
 ];

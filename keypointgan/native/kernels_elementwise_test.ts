@@ -95,7 +95,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "native select, fill, zerosLike/onesLike match the stock CPU kernels",
+  name: "native select, fill, zerosLike/onesLike, cast to float32 match the stock CPU kernels",
   ignore,
   async fn() {
     const problem = await compareWithCpu(() => [
@@ -103,6 +103,8 @@ Deno.test({
       tf.fill([3, 70, 80], 0.25),
       tf.zerosLike(input(7)),
       tf.onesLike(input(8)),
+      tf.mul(tf.cast(tf.greater(input(9), 0), "float32"), input(10)),
+      tf.mul(tf.cast(tf.tensor(rand(N, 11, -5, 5), SHAPE, "int32"), "float32"), input(12)),
     ]);
     assertEquals(problem, undefined, problem);
   },
@@ -144,7 +146,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "native pad, slice, concat and transpose match the stock CPU kernels",
+  name:
+    "native pad, slice, split, unstack, stack, concat and transpose match the stock CPU kernels",
   ignore,
   async fn() {
     const problem = await compareWithCpu(() => {
@@ -155,14 +158,75 @@ Deno.test({
         tf.slice(x, [0, 1, 2, 3], [2, 3, 3, 2]),
         tf.slice(x, [1, 0, 0, 2], [1, 5, 6, 4]),
         tf.slice(x, [1, 2, 0, 0], [1, 2, 6, 7]),
+        tf.slice(x, [0, 0, 0, 2], [-1, -1, -1, 1]),
+        tf.slice(x, 1),
+        tf.slice(x, [0, 1], [2, -1]),
         tf.concat([x, input(15), tf.slice(input(16), [0, 0, 0, 0], [2, 5, 6, 3])], -1),
         tf.concat([x, input(17)], 0),
         tf.concat([x, tf.slice(input(18), [0, 0, 0, 0], [2, 2, 6, 7])], 1),
         tf.transpose(x, [0, 3, 1, 2]),
         tf.transpose(x, [3, 2, 1, 0]),
         tf.transpose(x, [1, 0, 2, 3]),
+        tf.transpose(tf.tensor(rand(2 * 9 * 10 * 40, 60), [2, 9, 10, 40]), [0, 3, 1, 2]),
+        tf.transpose(tf.tensor(rand(3 * 33 * 65, 61), [3, 33, 65]), [0, 2, 1]),
+        ...tf.split(x, [2, 4, 1], -1),
+        ...tf.split(x, 3, 2),
+        ...tf.split(x, [1, -1], 0),
+        ...tf.unstack(x, 3),
+        ...tf.unstack(x, 0),
+        tf.stack([x, input(19), input(20)], -1),
+        tf.stack([x, input(21)], 1),
+        tf.stack([x, input(22)], 0),
       ];
     }, 0);
     assertEquals(problem, undefined, problem);
+    const ints = () => tf.tensor(rand(N, 40, -100, 100), SHAPE, "int32");
+    const intProblem = await compareWithCpu(() => {
+      const x = ints();
+      return [
+        tf.transpose(x, [0, 3, 1, 2]),
+        tf.slice(x, [0, 1, 2, 3], [2, 3, 3, 2]),
+        tf.concat([x, ints()], -1),
+        tf.stack([x, ints()], -1),
+        ...tf.unstack(x, 3),
+        ...tf.split(x, [2, 5], -1),
+        tf.transpose(tf.oneHot(tf.argMax(input(41), 3), 5), [0, 3, 1, 2]),
+      ];
+    }, 0);
+    assertEquals(intProblem, undefined, intProblem);
+  },
+});
+
+Deno.test({
+  name: "native argMax/argMin, logical ops and average pooling match the stock CPU kernels",
+  ignore,
+  async fn() {
+    const problem = await compareWithCpu(() => {
+      const x = input(50, false);
+      const m = tf.greater(x, 0), n = tf.less(input(51, false), 0.5);
+      return [
+        ...[0, 1, 2, 3, -1].flatMap((a) => [tf.argMax(x, a), tf.argMin(x, a)]),
+        tf.cast(tf.logicalAnd(m, n), "float32"),
+        tf.cast(tf.logicalOr(m, n), "float32"),
+        tf.cast(tf.logicalNot(m), "float32"),
+      ];
+    }, 0);
+    assertEquals(problem, undefined, problem);
+    for (const [f, s] of [[2, 2], [3, 1], [2, 3]] as const) {
+      const pool = await compareWithCpu(() => {
+        const x = tf.tensor4d(rand(2 * 8 * 9 * 3, 52), [2, 8, 9, 3]);
+        const y = tf.avgPool(x, f, s, "valid");
+        const g = tf.grad((t: tf.Tensor) =>
+          tf.sum(
+            tf.mul(
+              tf.avgPool(t as tf.Tensor4D, f, s, "valid"),
+              tf.onesLike(y).mul(tf.range(0, y.size).reshape(y.shape)),
+            ),
+          )
+        )(x);
+        return [y, g];
+      }, 1e-5);
+      assertEquals(pool, undefined, `avgPool ${f}/${s}: ${pool}`);
+    }
   },
 });

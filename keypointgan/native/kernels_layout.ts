@@ -12,11 +12,14 @@
  */
 import type { TensorInfo } from "@tensorflow/tfjs-core";
 import {
+  type Bits32,
+  bits32,
   f32,
   type KernelArgs,
   type NativeEnv,
   type NativeKernel,
   output,
+  outputBits,
   sizeOf,
 } from "./kernel_util.ts";
 import { Unary } from "./ops.ts";
@@ -49,24 +52,124 @@ function contiguousSlice(shape: number[], begin: number[], size: number[]): bool
   return true;
 }
 
-function slice({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
-  const x = f32(backend, inputs.x);
-  const shape = inputs.x.shape, begin = attrs.begin as number[], size = attrs.size as number[];
-  if (!x || contiguousSlice(shape, begin, size)) return undefined;
+/** A slice of a float32 tensor: a zero-copy view when contiguous, else a strided copy. */
+function sliceOf(
+  backend: KernelArgs["backend"],
+  env: NativeEnv,
+  src: Bits32 & { shape: number[] },
+  begin: number[],
+  size: number[],
+  outShape: number[] = size,
+): TensorInfo | undefined {
+  const { bits: x, shape } = src;
   const xStrides = stridesOf(shape);
+  const offset = begin.reduce((acc, b, i) => acc + b * xStrides[i], 0);
+  if (contiguousSlice(shape, begin, size)) {
+    return outputBits(backend, outShape, x.subarray(offset, offset + sizeOf(size)), src);
+  }
   const plan = copyPlan(size, stridesOf(size), xStrides);
   if (!plan) return undefined;
   const out = backend.pool.take(sizeOf(size));
-  const offset = begin.reduce((acc, b, i) => acc + b * xStrides[i], 0);
   env.ops.copy(out, 0, x, offset, plan);
-  return output(backend, size, out);
+  return outputBits(backend, outShape, out, src);
+}
+
+/** A float32/int32 input as 32-bit data with its shape, or undefined. */
+function source(backend: KernelArgs["backend"], t: TensorInfo) {
+  const b = bits32(backend, t);
+  return b ? { ...b, shape: t.shape } : undefined;
+}
+
+function slice({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
+  const src = source(backend, inputs.x);
+  if (!src) return undefined;
+  const [begin, size] = env.rt.parseSliceParams(inputs.x, attrs.begin, attrs.size);
+  return sliceOf(backend, env, src, begin, size);
+}
+
+/** Sizes of a SplitV: equal parts for a count, else the list with one -1 filled in. */
+export function splitSizes(dim: number, numOrSizeSplits: number | number[]): number[] {
+  if (typeof numOrSizeSplits === "number") {
+    return Array(numOrSizeSplits).fill(dim / numOrSizeSplits);
+  }
+  const known = numOrSizeSplits.reduce((a, b) => (b === -1 ? a : a + b), 0);
+  return numOrSizeSplits.map((d) => (d === -1 ? dim - known : d));
+}
+
+/** SplitV (the gradient of Concat): one slice per part along `axis`. */
+function splitV({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
+  const src = source(backend, inputs.x);
+  if (!src) return undefined;
+  const shape = inputs.x.shape;
+  const axis = attrs.axis < 0 ? attrs.axis + shape.length : attrs.axis;
+  const sizes = splitSizes(shape[axis], attrs.numOrSizeSplits);
+  if (sizes.some((d) => !Number.isInteger(d) || d < 0)) return undefined;
+  const begin = shape.map(() => 0), out: TensorInfo[] = [];
+  for (const part of sizes) {
+    const size = shape.slice();
+    size[axis] = part;
+    const t = sliceOf(backend, env, src, begin.slice(), size);
+    if (!t) {
+      out.forEach((o) => backend.disposeIntermediateTensorInfo(o));
+      return undefined;
+    }
+    out.push(t);
+    begin[axis] += part;
+  }
+  return out;
+}
+
+/** Unpack (tf.unstack, the gradient of Pack/stack): one slice per index along `axis`. */
+function unpack({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
+  const src = source(backend, inputs.value);
+  if (!src) return undefined;
+  const shape = inputs.value.shape;
+  const axis = attrs.axis < 0 ? attrs.axis + shape.length : attrs.axis;
+  const outShape = shape.filter((_, i) => i !== axis);
+  const size = shape.slice();
+  size[axis] = 1;
+  const out: TensorInfo[] = [];
+  for (let i = 0; i < shape[axis]; i++) {
+    const begin = shape.map((_, j) => (j === axis ? i : 0));
+    const t = sliceOf(backend, env, src, begin, size, outShape);
+    if (!t) {
+      out.forEach((o) => backend.disposeIntermediateTensorInfo(o));
+      return undefined;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+/** Pack (tf.stack): inputs of equal shape interleaved along a new `axis`. */
+function pack({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
+  const parts = Object.values(inputs) as TensorInfo[];
+  const values = parts.map((t) => bits32(backend, t));
+  if (parts.length === 0 || !sameKind(values)) return undefined;
+  const shape = parts[0].shape;
+  if (parts.some((t) => t.shape.join() !== shape.join())) return undefined;
+  const axis = attrs.axis < 0 ? attrs.axis + shape.length + 1 : attrs.axis;
+  const outShape = [...shape.slice(0, axis), parts.length, ...shape.slice(axis)];
+  const outStrides = stridesOf(outShape);
+  const dst = outStrides.filter((_, i) => i !== axis);
+  const plan = copyPlan(shape, dst, stridesOf(shape));
+  if (!plan) return undefined;
+  const out = backend.pool.take(sizeOf(outShape));
+  values.forEach((v, i) => env.ops.copy(out, i * outStrides[axis], v!.bits, 0, plan));
+  return outputBits(backend, outShape, out, values[0]!);
+}
+
+/** All inputs present with one dtype and one array type. */
+function sameKind(values: (Bits32 | undefined)[]): values is Bits32[] {
+  const first = values[0];
+  return !!first && values.every((v) => v && v.dtype === first.dtype && v.ints === first.ints);
 }
 
 function concat({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
   const parts = (Object.values(inputs) as TensorInfo[]).filter((t) => sizeOf(t.shape) > 0);
   if (parts.length === 0) return undefined;
-  const values = parts.map((t) => f32(backend, t));
-  if (values.some((v) => !v)) return undefined;
+  const values = parts.map((t) => bits32(backend, t));
+  if (!sameKind(values)) return undefined;
   const rank = parts[0].shape.length;
   const axis = (attrs.axis as number) < 0 ? attrs.axis + rank : attrs.axis;
   const outShape = parts[0].shape.slice();
@@ -77,23 +180,23 @@ function concat({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
   const out = backend.pool.take(sizeOf(outShape));
   let at = 0;
   parts.forEach((t, i) => {
-    env.ops.copy(out, at * outStrides[axis], values[i]!, 0, plans[i]!);
+    env.ops.copy(out, at * outStrides[axis], values[i]!.bits, 0, plans[i]!);
     at += t.shape[axis];
   });
-  return output(backend, outShape, out);
+  return outputBits(backend, outShape, out, values[0]!);
 }
 
 function transpose({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
-  const x = f32(backend, inputs.x);
-  if (!x) return undefined;
-  const perm = attrs.perm as number[], shape = inputs.x.shape;
+  const src = bits32(backend, inputs.x);
+  if (!src) return undefined;
+  const x = src.bits, perm = attrs.perm as number[], shape = inputs.x.shape;
   const outShape = perm.map((p) => shape[p]);
   const xStrides = stridesOf(shape);
   const plan = copyPlan(outShape, stridesOf(outShape), perm.map((p) => xStrides[p]));
   if (!plan) return undefined;
   const out = backend.pool.take(x.length);
   env.ops.copy(out, 0, x, 0, plan);
-  return output(backend, outShape, out);
+  return outputBits(backend, outShape, out, src);
 }
 
 function resizeGeometry(
@@ -150,6 +253,9 @@ function resizeGradKernel(name: string, bilinear: boolean): NativeKernel {
 export const layoutKernels: readonly NativeKernel[] = [
   { name: "PadV2", body: pad },
   { name: "Slice", body: slice },
+  { name: "SplitV", body: splitV },
+  { name: "Unpack", body: unpack },
+  { name: "Pack", body: pack },
   { name: "Concat", body: concat },
   { name: "Transpose", body: transpose },
   resizeKernel("ResizeBilinear", true),

@@ -15,13 +15,32 @@ import {
   sizeOf,
 } from "./kernel_util.ts";
 import { Reduce } from "./ops.ts";
-import { reducePlan } from "./shapes.ts";
+import { copyPlan, type ReducePlan, reducePlan, stridesOf } from "./shapes.ts";
 
 /** Normalised axes (TF.js semantics: undefined/null = all axes, negatives count from the end). */
 export function parseAxes(axis: number | number[] | null | undefined, rank: number): number[] {
   if (axis === null || axis === undefined) return [...Array(rank).keys()];
   const list = Array.isArray(axis) ? axis : [axis];
   return [...new Set(list.map((a) => (a < 0 ? a + rank : a)))].sort((p, q) => p - q);
+}
+
+/** x with `axes` moved last (kept axes first, in order), as [kept, reduced] rows. */
+function moveAxesLast(
+  _backend: KernelArgs["backend"],
+  env: NativeEnv,
+  x: Float32Array,
+  shape: number[],
+  axes: number[],
+): [Float32Array, ReducePlan] | undefined {
+  const perm = [...shape.keys()].filter((i) => !axes.includes(i)).concat(axes);
+  const outShape = perm.map((p) => shape[p]);
+  const xStrides = stridesOf(shape);
+  const plan = copyPlan(outShape, stridesOf(outShape), perm.map((p) => xStrides[p]));
+  if (!plan) return undefined;
+  const moved = env.scratch.take(x.length);
+  env.ops.copy(moved, 0, x, 0, plan);
+  const red = sizeOf(axes.map((a) => shape[a]));
+  return [moved, { outer: x.length / red, reduce: red, inner: 1 }];
 }
 
 function reduceKernel(name: string, op: number, mean = false): NativeKernel {
@@ -37,15 +56,22 @@ function reduceKernel(name: string, op: number, mean = false): NativeKernel {
         shape.length,
       );
       if (axes.some((a) => a < 0 || a >= shape.length)) return undefined;
-      const plan = reducePlan(shape, axes);
-      if (!plan) return undefined;
+      let plan = reducePlan(shape, axes), src = x;
+      if (!plan) {
+        // Kept and reduced axes interleave (e.g. a 2×2 average pool written as reshape+mean):
+        // move the reduced axes last with one strided copy, then reduce rows.
+        const moved = moveAxesLast(backend, env, x, shape, axes);
+        if (!moved) return undefined;
+        [src, plan] = moved;
+      }
       const outShape = attrs.keepDims
         ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
         : shape.filter((_, i) => !axes.includes(i));
       const out = backend.pool.take(sizeOf(outShape));
       const reduceSize = sizeOf(axes.map((a) => shape[a]));
       const scale = mean ? 1 / reduceSize : 1;
-      env.ops.reduce(op, x, out, plan.outer, plan.reduce, plan.inner, scale);
+      env.ops.reduce(op, src, out, plan.outer, plan.reduce, plan.inner, scale);
+      if (src !== x) env.scratch.give(src);
       return output(backend, outShape, out);
     },
   };

@@ -9,6 +9,7 @@ import { C_CHUNK_FLOATS, loadHelper } from "./helper.ts";
 import { convKernels } from "./kernels_conv.ts";
 import { elementwiseKernels } from "./kernels_elementwise.ts";
 import { layoutKernels } from "./kernels_layout.ts";
+import { miscKernels } from "./kernels_misc.ts";
 import { reduceKernels } from "./kernels_reduce.ts";
 import { jsOps } from "./ops_js.ts";
 import type { NativeEnv, NativeKernel, TfRuntime } from "./kernel_util.ts";
@@ -17,7 +18,7 @@ import { JS_CHUNK_FLOATS, jsConvEngine } from "./prims_js.ts";
 
 export { makeNativeBackendClass } from "./backend.ts";
 export type { NativeBackendLike } from "./backend.ts";
-export { toKernelConfigs } from "./kernel_util.ts";
+export { fallbackCounts, toKernelConfigs } from "./kernel_util.ts";
 export type { NativeKernel, TfRuntime } from "./kernel_util.ts";
 export { type Blas, type BlasUnavailable, isBlas, loadBlas };
 
@@ -27,6 +28,7 @@ export const NATIVE_KERNELS: readonly NativeKernel[] = [
   ...elementwiseKernels,
   ...reduceKernels,
   ...layoutKernels,
+  ...miscKernels,
 ];
 
 /** The native environment and a line describing it (for the backend log line). */

@@ -106,7 +106,7 @@ export class BufferPool {
   }
 
   #ownedOf(values: unknown): Owned | undefined {
-    if (!(values instanceof Float32Array)) return undefined;
+    if (!ArrayBuffer.isView(values)) return undefined;
     return this.#owned.get(values.buffer);
   }
 

@@ -1,0 +1,139 @@
+/**
+ * One KeypointGAN configuration (tier × variant) for `deno task bench`: builds the Trainer of
+ * `keypointgan/model/` with the tier's sizes and the official recipe, feeds it random batches
+ * (no dataset needed: timing and memory do not depend on the pixels), and reports step times,
+ * peak resident memory and the tensor count after every step (leak check).
+ *
+ * Run as a subprocess by bench.ts so that peak RSS (VmHWM) belongs to this configuration only:
+ *   deno run -A bench/tier_step.ts --tier small --variant keypointgan --steps 3 [--backend native]
+ * Prints one JSON line on stdout.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { initBackend, tf } from "../keypointgan/tf.ts";
+import { SKELETONS } from "../keypointgan/skeletons.ts";
+import { type TierName, TIERS } from "../keypointgan/tiers.ts";
+import { pixelPyramid } from "../keypointgan/model/features.ts";
+import { Trainer, type TrainerConfig } from "../keypointgan/model/trainer.ts";
+import { variantFlags, type VariantName } from "../keypointgan/model/variants.ts";
+
+/** What one configuration measured. */
+export interface TierStepResult {
+  tier: string;
+  variant: string;
+  backend: string;
+  stepSeconds: number[];
+  peakRssMiB: number;
+  tensorsAfterStep: number[];
+}
+
+/** The Trainer config of a tier/variant with the official recipe (digest §4–5). */
+export function benchTrainerConfig(tierName: TierName, variant: VariantName): TrainerConfig {
+  const tier = TIERS[tierName];
+  const flags = variantFlags(variant);
+  const skeleton = SKELETONS.humans;
+  return {
+    arch: {
+      imageSize: tier.imageSize,
+      width: tier.width,
+      numPoints: skeleton.numPoints,
+      conditional: flags.conditional,
+      dScales: tier.dScales,
+      dLayers: tier.dLayers,
+      imageDiscriminator: flags.secondCycle !== "none" && !flags.supervised,
+    },
+    flags,
+    edges: skeleton.edges,
+    render: { sigma: 0.2, distance: "linear" },
+    adam: { lr: tier.lr, beta1: 0.5, beta2: 0.999, eps: 1e-8, clip: 1 },
+    schedule: {
+      kind: "constant",
+      lr: tier.lr,
+      steps: tier.steps,
+      warmup: 0,
+      stepEvery: 1,
+      stepFactor: 1,
+    },
+    weights: { adv: 10, rec: 10, cycle: 10, advImage: 10, etaReal: 0.9, etaFake: 0.1 },
+    poolSize: 50,
+    reconstruction: "perceptual",
+    emaMu: 0.99,
+    finetuneEta: true,
+    seed: 1,
+  };
+}
+
+/** A random batch of the tier's shapes (x, x′ in [−1, 1], p̄ in [−0.8, 0.8]). */
+function randomBatch(cfg: TrainerConfig, batch: number, i: number) {
+  const s = cfg.arch.imageSize, k = cfg.arch.numPoints;
+  return {
+    x: tf.randomUniform([batch, s, s, 3], -1, 1, "float32", 3 * i + 1) as tf.Tensor4D,
+    xCond: tf.randomUniform([batch, s, s, 3], -1, 1, "float32", 3 * i + 2) as tf.Tensor4D,
+    prior: tf.randomUniform([batch, k, 2], -0.8, 0.8, "float32", 3 * i + 3) as tf.Tensor3D,
+  };
+}
+
+/** Peak resident set size of this process in MiB (Linux VmHWM), or NaN elsewhere. */
+export function peakRssMiB(): number {
+  try {
+    const m = Deno.readTextFileSync("/proc/self/status").match(/^VmHWM:\s+(\d+)\s+kB/m);
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Build the trainer and run `steps` iterations. */
+export async function runTierSteps(
+  tierName: TierName,
+  variant: VariantName,
+  steps: number,
+  backend: string,
+): Promise<TierStepResult> {
+  const used = await initBackend(backend, () => {});
+  const cfg = benchTrainerConfig(tierName, variant);
+  const features = pixelPyramid(cfg.arch.imageSize);
+  const trainer = new Trainer(cfg, features);
+  const batch = TIERS[tierName].batch;
+  const stepSeconds: number[] = [], tensorsAfterStep: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const b = randomBatch(cfg, batch, i);
+    const t0 = performance.now();
+    const losses = trainer.step(b);
+    stepSeconds.push((performance.now() - t0) / 1000);
+    tf.dispose([b.x, b.xCond, b.prior]);
+    tensorsAfterStep.push(tf.memory().numTensors);
+    const bad = Object.entries(losses).find(([, v]) => !Number.isFinite(v));
+    if (bad) throw new Error(`step ${i + 1}: loss ${bad[0]} = ${bad[1]}`);
+  }
+  trainer.dispose();
+  features.dispose();
+  return {
+    tier: tierName,
+    variant,
+    backend: used,
+    stepSeconds,
+    peakRssMiB: peakRssMiB(),
+    tensorsAfterStep,
+  };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      tier: { type: "string", default: "small" },
+      variant: { type: "string", default: "keypointgan" },
+      steps: { type: "string", default: "3" },
+      backend: { type: "string", default: "native" },
+    },
+  });
+  const r = await runTierSteps(
+    values.tier as TierName,
+    values.variant as VariantName,
+    Number(values.steps),
+    values.backend!,
+  );
+  console.log(JSON.stringify(r));
+}

@@ -1,0 +1,163 @@
+/**
+ * Native kernels with simple single-pass JS loops (no transpose, no per-element index maths,
+ * unlike the stock versions): ArgMax/ArgMin along one axis, LogicalAnd/Or/Not on same-shape
+ * bool tensors, and unpadded AvgPool with its gradient (the model's image pyramids).
+ *
+ * @module
+ */
+import type { TensorInfo } from "@tensorflow/tfjs-core";
+import {
+  f32,
+  type KernelArgs,
+  type NativeEnv,
+  type NativeKernel,
+  output,
+  sizeOf,
+} from "./kernel_util.ts";
+import { reducePlan } from "./shapes.ts";
+
+function argReduce(name: string, greater: boolean): NativeKernel {
+  return {
+    name,
+    body: ({ inputs, backend, attrs }: KernelArgs) => {
+      const x = f32(backend, inputs.x);
+      const shape = inputs.x.shape;
+      const axisAttr = Array.isArray(attrs.axis) ? attrs.axis : [attrs.axis];
+      if (!x || axisAttr.length !== 1 || x.length === 0) return undefined;
+      const axis = axisAttr[0] < 0 ? axisAttr[0] + shape.length : axisAttr[0];
+      const plan = reducePlan(shape, [axis]);
+      if (!plan) return undefined;
+      const { outer, reduce: red, inner } = plan;
+      const idx = new Int32Array(outer * inner);
+      const best = new Float32Array(inner);
+      for (let o = 0; o < outer; o++) {
+        const base = o * red * inner, at = o * inner;
+        best.set(x.subarray(base, base + inner));
+        // Strict comparison: the first extreme wins, as in TF.js's CPU kernels.
+        for (let r = 1; r < red; r++) {
+          const row = base + r * inner;
+          for (let i = 0; i < inner; i++) {
+            const v = x[row + i];
+            if (greater ? v > best[i] : v < best[i]) {
+              best[i] = v;
+              idx[at + i] = r;
+            }
+          }
+        }
+      }
+      return backend.makeTensorInfo(shape.filter((_, i) => i !== axis), "int32", idx);
+    },
+  };
+}
+
+function logicalKernel(name: string, f: (a: number, b: number) => number): NativeKernel {
+  return {
+    name,
+    body: ({ inputs, backend }: KernelArgs) => {
+      const { a, b } = inputs;
+      const va = backend.data.get(a.dataId).values, vb = backend.data.get(b.dataId).values;
+      if (a.dtype !== "bool" || b.dtype !== "bool" || a.shape.join() !== b.shape.join()) {
+        return undefined;
+      }
+      if (!(va instanceof Uint8Array) || !(vb instanceof Uint8Array)) return undefined;
+      const out = new Uint8Array(va.length);
+      for (let i = 0; i < out.length; i++) out[i] = f(va[i], vb[i]);
+      return backend.makeTensorInfo(a.shape, "bool", out);
+    },
+  };
+}
+
+const logicalNot: NativeKernel = {
+  name: "LogicalNot",
+  body: ({ inputs, backend }: KernelArgs) => {
+    const v = backend.data.get(inputs.x.dataId).values;
+    if (inputs.x.dtype !== "bool" || !(v instanceof Uint8Array)) return undefined;
+    const out = new Uint8Array(v.length);
+    for (let i = 0; i < out.length; i++) out[i] = v[i] ? 0 : 1;
+    return backend.makeTensorInfo(inputs.x.shape, "bool", out);
+  },
+};
+
+/** Window geometry of an unpadded NHWC average pool, or undefined when padded/unsupported. */
+function poolGeometry(env: NativeEnv, xShape: number[], attrs: KernelArgs["attrs"]) {
+  const info = env.rt.computePool2DInfo(
+    xShape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const p = info.padInfo;
+  if (p.top || p.left || p.bottom || p.right || info.dataFormat !== "channelsLast") {
+    return undefined;
+  }
+  return info;
+}
+
+function avgPool({ inputs, backend, attrs }: KernelArgs, env: NativeEnv): TensorInfo | undefined {
+  const x = f32(backend, inputs.x);
+  if (!x) return undefined;
+  const g = poolGeometry(env, inputs.x.shape, attrs);
+  if (!g) return undefined;
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = g;
+  const fh = g.filterHeight, fw = g.filterWidth, sh = g.strideHeight, sw = g.strideWidth;
+  const y = backend.pool.take(B * OH * OW * C);
+  const acc = new Float64Array(C), scale = 1 / (fh * fw);
+  let o = 0;
+  for (let b = 0; b < B; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++, o += C) {
+        acc.fill(0);
+        for (let ky = 0; ky < fh; ky++) {
+          let s = ((b * H + oy * sh + ky) * W + ox * sw) * C;
+          for (let kx = 0; kx < fw; kx++, s += C) {
+            for (let c = 0; c < C; c++) acc[c] += x[s + c];
+          }
+        }
+        for (let c = 0; c < C; c++) y[o + c] = acc[c] * scale;
+      }
+    }
+  }
+  return output(backend, g.outShape, y);
+}
+
+function avgPoolGrad(
+  { inputs, backend, attrs }: KernelArgs,
+  env: NativeEnv,
+): TensorInfo | undefined {
+  const dy = f32(backend, inputs.dy);
+  if (!dy) return undefined;
+  const g = poolGeometry(env, inputs.input.shape, attrs);
+  if (!g) return undefined;
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = g;
+  const fh = g.filterHeight, fw = g.filterWidth, sh = g.strideHeight, sw = g.strideWidth;
+  const dx = backend.pool.take(sizeOf(inputs.input.shape));
+  dx.fill(0);
+  const scale = 1 / (fh * fw);
+  let o = 0;
+  for (let b = 0; b < B; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++, o += C) {
+        for (let ky = 0; ky < fh; ky++) {
+          let s = ((b * H + oy * sh + ky) * W + ox * sw) * C;
+          for (let kx = 0; kx < fw; kx++, s += C) {
+            for (let c = 0; c < C; c++) dx[s + c] += dy[o + c] * scale;
+          }
+        }
+      }
+    }
+  }
+  return output(backend, inputs.input.shape, dx);
+}
+
+/** The overrides in this file. */
+export const miscKernels: readonly NativeKernel[] = [
+  argReduce("ArgMax", true),
+  argReduce("ArgMin", false),
+  logicalKernel("LogicalAnd", (a, b) => (a && b ? 1 : 0)),
+  logicalKernel("LogicalOr", (a, b) => (a || b ? 1 : 0)),
+  logicalNot,
+  { name: "AvgPool", body: avgPool },
+  { name: "AvgPoolGrad", body: avgPoolGrad },
+];
