@@ -191,21 +191,19 @@ export function buildReport(inputs: readonly EvaluationInput[], opts: ReportOpti
     figures: opts.figures ?? new Map(),
     contactSheets: opts.contactSheets ?? [],
   };
-  const builders = [
-    summarySection,
-    tablesSection,
-    claimsSection,
-    chartsSection,
-    figuresSection,
-    datasetsSection,
-    ...(opts.extraSections ?? []),
-    provenanceSection,
-  ];
+  const build = (bs: readonly SectionBuilder[]) =>
+    bs.map((b) => b(ctx)).filter((s): s is Section => s !== null);
+  const base = [summarySection, tablesSection, claimsSection, chartsSection, figuresSection];
+  const extra = build(opts.extraSections ?? []);
+  // Tables of extra sections (e.g. "Real data") also reach the text, Markdown, CSV and JSON outputs.
+  const extraTables = extra.flatMap((s) =>
+    s.blocks.flatMap((b) => b.type === "table" ? [b.table] : [])
+  );
   return {
     title: opts.title ?? `KeypointGAN — ${opts.experiment}`,
     experiment: opts.experiment,
-    sections: builders.map((b) => b(ctx)).filter((s): s is Section => s !== null),
-    tables,
+    sections: [...build([...base, datasetsSection]), ...extra, ...build([provenanceSection])],
+    tables: [...tables, ...extraTables],
     claims: ctx.claims,
     charts: ctx.charts,
   };

@@ -24,6 +24,7 @@ import { renderTablesMarkdown } from "../reports/render_markdown.ts";
 import { renderTablesText } from "../reports/render_text.ts";
 import { type FigureMode, figureRefs } from "../reports/figure_select.ts";
 import { buildReport, provenanceRows } from "../reports/report.ts";
+import { realDataSection } from "../reports/real_data.ts";
 import { renderSvg } from "../reports/svg.ts";
 import type { EvaluationInput, FigureBlock } from "../reports/types.ts";
 import { loadVegaScripts } from "../reports/vendor.ts";
@@ -137,6 +138,7 @@ export default defineStage({
       experiment: ctx.experiment,
       title: ctx.params.title || undefined,
       ...extras,
+      extraSections: [realDataSection],
     });
     const prov = inputs.map((i) => i.provenance);
     const out = (f: string) => join(ctx.outDir, f);
