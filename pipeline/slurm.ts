@@ -26,6 +26,7 @@ import { follow, type FollowEnd, showTail } from "./slurm_follow.ts";
 import { readRecord, removeRecord, runDir, type SlurmRecord } from "./slurm_records.ts";
 import { entryPath, type SubmitContext, submitNode } from "./slurm_submit.ts";
 import { OutputTail } from "./slurm_tail.ts";
+import { sleep } from "./slurm_util.ts";
 import { defaultPollMs, GONE, JobWatch } from "./slurm_watch.ts";
 import type { Store } from "./store.ts";
 
@@ -213,7 +214,7 @@ export class SlurmExecutor implements Executor {
     }
     // It ended without an outcome, or stopped (scancel, time limit, preemption) while this
     // controller was not interrupted.
-    const final = await this.#cli.final(id);
+    const final = await this.#finalState(id);
     const state = final?.state ?? (end.kind === "ended" ? end.state.state : "unknown");
     const exit = final?.exitCode && final.exitCode !== "0:0" ? `, exit ${final.exitCode}` : "";
     showTail(id, tail, onEvent);
@@ -221,6 +222,17 @@ export class SlurmExecutor implements Executor {
       ? `Slurm job ${id} was stopped (${state}${exit}); its state is saved, re-run to resume`
       : `Slurm job ${id} ended ${state}${exit} without reporting an outcome`;
     return { status: signal.aborted ? "aborted" : "failed", seconds: 0, error, log: record.output };
+  }
+
+  /** How `id` ended, waiting a little while Slurm still winds it down (COMPLETING). */
+  async #finalState(id: string) {
+    let f;
+    for (let i = 0; i < 20; i++) {
+      f = await this.#cli.final(id);
+      if (f === undefined || ENDED.has(f.state)) break;
+      await sleep(500);
+    }
+    return f;
   }
 
   /** Ctrl-C: ask (once for all jobs) whether to cancel, then cancel or leave this job. */

@@ -125,8 +125,10 @@ export interface NodeScript {
 }
 
 /**
- * The batch script of one node. Threads follow the job's allocation (`--cpus-per-task`, else
- * the CPUs the job may use); `exec` makes deno the job's main process, so Slurm's SIGTERM
+ * The batch script of one node. Threads: `KEYPOINTGAN_THREADS` if the controller's environment
+ * sets it (results of BLAS-backed stages can depend on the thread count), else the job's
+ * allocation (`--cpus-per-task`, else the CPUs it may use); `exec` makes deno the job's main
+ * process, so Slurm's SIGTERM
  * (scancel, time limit) reaches exec-node, which checkpoints the stage and reports `aborted`.
  */
 export function nodeScript(s: NodeScript): string {
@@ -134,7 +136,7 @@ export function nodeScript(s: NodeScript): string {
   return [
     "#!/bin/sh",
     ...s.header.map((h) => `# ${h}`),
-    'threads="${SLURM_CPUS_PER_TASK:-$(nproc)}"',
+    'threads="${KEYPOINTGAN_THREADS:-${SLURM_CPUS_PER_TASK:-$(nproc)}}"',
     'export OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" KEYPOINTGAN_THREADS="$threads"',
     `cd ${shQuote(s.root)} || exit 97`,
     `exec ${cmd.map(shQuote).join(" ")} --store ${shQuote(s.store)}`,

@@ -131,7 +131,7 @@ async function sh(script: string, env: Record<string, string> = {}) {
   return { code: out.code, out: new TextDecoder().decode(out.stdout) };
 }
 
-Deno.test("nodeScript: quoting survives odd paths; threads follow the allocation", async () => {
+Deno.test("nodeScript: quoting survives odd paths; threads follow the allocation unless pinned", async () => {
   const { dir, root, deno } = await sandbox();
   try {
     const text = nodeScript({
@@ -144,6 +144,8 @@ Deno.test("nodeScript: quoting survives odd paths; threads follow the allocation
       header: ["node x"],
     });
     const r = await sh(text, { SLURM_CPUS_PER_TASK: "3" });
+    const pinned = await sh(text, { SLURM_CPUS_PER_TASK: "3", KEYPOINTGAN_THREADS: "1" });
+    assert.equal(pinned.out.trim().split("\n").at(-1), "threads=1", "a set thread count wins");
     assert.equal(r.code, 0);
     assert.deepEqual(r.out.trim().split("\n"), [
       root,

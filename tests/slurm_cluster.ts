@@ -12,6 +12,7 @@
  * cluster whose test process died is reaped by the next `startCluster`.
  */
 import { join } from "node:path";
+import process from "node:process";
 import { missingTools } from "../pipeline/slurm_cli.ts";
 
 /** A running cluster. */
@@ -84,11 +85,14 @@ export async function ensureSlurm(): Promise<string | undefined> {
   return undefined;
 }
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
+/** Two free TCP ports, from a `deno eval` (which may listen; the tests' own permissions lack net). */
+async function freePorts(): Promise<[number, number]> {
+  const code = "const a = Deno.listen({ hostname: '127.0.0.1', port: 0 }), " +
+    "b = Deno.listen({ hostname: '127.0.0.1', port: 0 }); console.log(a.addr.port, b.addr.port)";
+  const out = await new Deno.Command(Deno.execPath(), { args: ["eval", code] }).output();
+  const [a, b] = new TextDecoder().decode(out.stdout).trim().split(" ").map(Number);
+  if (!(a > 0 && b > 0)) throw new Error("could not find two free ports");
+  return [a, b];
 }
 
 function slurmConf(dir: string, ports: [number, number]): string {
@@ -164,7 +168,7 @@ async function startDaemons(dir: string): Promise<boolean> {
   const key = join(dir, "munge.key");
   await Deno.writeFile(key, crypto.getRandomValues(new Uint8Array(1024)), { mode: 0o400 });
   const conf = join(dir, "slurm.conf");
-  await Deno.writeTextFile(conf, slurmConf(dir, [freePort(), freePort()]));
+  await Deno.writeTextFile(conf, slurmConf(dir, await freePorts()));
   const env = { SLURM_CONF: conf };
   const munged = await sh("munged", [
     `--socket=${dir}/munge.sock`,
@@ -207,12 +211,13 @@ async function pidOf(file: string): Promise<number | undefined> {
   return n > 0 ? n : undefined;
 }
 
+/** Signal 0 (Deno reads /proc only with --allow-all). */
 function alive(pid: number): boolean {
   try {
-    Deno.statSync(`/proc/${pid}`);
+    process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    return (e as { code?: string }).code !== "ESRCH";
   }
 }
 
@@ -226,23 +231,28 @@ function kill(pid: number, sig: Deno.Signal): void {
 
 /** Processes (jobs, slurmstepd) started with this cluster's SLURM_CONF in their environment. */
 async function processesOf(conf: string): Promise<number[]> {
-  const out: number[] = [];
-  for await (const e of Deno.readDir("/proc")) {
-    const pid = Number(e.name);
-    if (!(pid > 0) || pid === Deno.pid) continue;
-    const env = await Deno.readFile(`/proc/${pid}/environ`).catch(() => undefined);
-    if (env && new TextDecoder().decode(env).split("\0").includes(`SLURM_CONF=${conf}`)) {
-      out.push(pid);
-    }
-  }
-  return out;
+  // grep, not Deno: /proc needs --allow-all. Its own environment is cleared, so it is no match.
+  const out = await new Deno.Command("sh", {
+    args: ["-c", 'grep -lzxF -- "$1" /proc/[0-9]*/environ 2>/dev/null', "sh", `SLURM_CONF=${conf}`],
+    clearEnv: true,
+    env: { PATH: "/usr/bin:/bin" },
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(out.stdout).split("\n").map((l) => Number(l.split("/")[2]))
+    .filter((pid) => pid > 0 && pid !== Deno.pid);
 }
 
 /** Cancels all jobs, stops the daemons and what they started, removes the folder. */
 export async function stopCluster(dir: string): Promise<void> {
   const conf = join(dir, "slurm.conf");
   const env = { SLURM_CONF: conf };
-  const ids = (await sh("squeue", ["-h", "-o", "%i"], env)).out.split("\n").filter(Boolean);
+  // Without its config (a start that failed early) Slurm's clients would look the controller
+  // up in DNS and hang: only ask a controller that is there.
+  const up = await pidOf(join(dir, "slurmctld.pid")) !== undefined && await exists(conf);
+  const ids = up
+    ? (await sh("squeue", ["-h", "-o", "%i"], env)).out.split("\n").filter(Boolean)
+    : [];
   if (ids.length > 0) {
     await sh("scancel", ids, env);
     await until(
