@@ -79,22 +79,29 @@ function usageErrors(values: Values, inputs: string[]): string[] {
   return errs;
 }
 
+/**
+ * Where relative paths start: `deno task` runs in the repository root and sets INIT_CWD to the
+ * directory the user typed the command in (as npm run does).
+ */
+const CWD = Deno.env.get("INIT_CWD") ?? Deno.cwd();
+const here = (p: string) => resolve(CWD, p);
+
 function openStoreDir(dir: string | undefined): Store {
   const given = dir ?? Deno.env.get(STORE_ENV);
-  return new Store(given ? resolve(given) : resolve(ROOT, ".cache"));
+  return new Store(given ? here(given) : resolve(ROOT, ".cache"));
 }
 
 async function writeOutput(out: string | undefined, json: Record<string, number[][]>) {
   const text = formatPredictions(json);
   if (!out) return void await Deno.stdout.write(new TextEncoder().encode(text));
-  const tmp = `${out}.tmp-${Deno.pid}`;
+  const tmp = `${here(out)}.tmp-${Deno.pid}`;
   await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, out);
+  await Deno.rename(tmp, here(out));
 }
 
 /** Load the model named by the flags; a `ModelLoadError`/`ModelRefError` explains failures. */
 async function openModel(values: Values) {
-  const found = await resolveModel(values.model!, openStoreDir(values.store), values.variant);
+  const found = await resolveModel(values.model!, openStoreDir(values.store), values.variant, CWD);
   await initBackend(values.backend!, () => {});
   const predictor = await loadPosePredictor(found.dir);
   if (values.kind && predictor.kind !== values.kind) {
@@ -138,12 +145,12 @@ export async function run(args: string[]): Promise<number> {
   const failed: FileResult[] = [];
   const report = (r: FileResult) => r.error && (failed.push(r), console.error(`  ✖ ${r.error}`));
   try {
-    const { files, errors } = await collectInputs(positionals);
+    const { files, errors } = await collectInputs(positionals, CWD);
     errors.forEach(report);
     const results = await predictFiles(predictor, files, {
       fit: values.fit as FitMode,
       batch: Number(values.batch),
-      overlayDir: values.overlay,
+      overlayDir: values.overlay && here(values.overlay),
       onResult: report,
     });
     const json = predictionsJson(results);

@@ -7,6 +7,7 @@
  * @module
  */
 import { readdir } from "node:fs/promises";
+import { resolve } from "node:path";
 import { type LedgerEntry, readArtifact, readLedger, type Store } from "../pipeline/mod.ts";
 
 /** `--model` names nothing usable (the message says what was tried and what to do). */
@@ -95,13 +96,14 @@ async function fromKey(store: Store, prefix: string): Promise<ResolvedModel | un
   return { dir: ref.dir, via: `train artifact ${keys[0]}` };
 }
 
-/** Resolve `--model`: an existing path, else a run id, else an artifact key. */
+/** Resolve `--model`: an existing path (relative to `cwd`), else a run id, else an artifact key. */
 export async function resolveModel(
   spec: string,
   store: Store,
   variant?: string,
+  cwd = Deno.cwd(),
 ): Promise<ResolvedModel> {
-  if (await exists(spec)) return { dir: spec, via: spec };
+  if (await exists(resolve(cwd, spec))) return { dir: resolve(cwd, spec), via: spec };
   const ledger = await readLedger(store.ledgerPath);
   const runs = spec === "last" ? ledger.slice(-1) : ledger.filter((e) => e.id.startsWith(spec));
   if (runs.length > 1) {

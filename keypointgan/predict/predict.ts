@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { basename, join, relative } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import {
   type DecodedImage,
   decodeImageFile,
@@ -52,6 +52,8 @@ export interface InputFile {
   /** The key in the output: the path as given (files found in a folder: the folder as given +
    * their path inside it). */
   readonly path: string;
+  /** Where to read it (the path resolved against the caller's working directory). */
+  readonly file: string;
   /** Short name for its overlay: the path inside the given folder, or the file's base name. */
   readonly short: string;
 }
@@ -61,17 +63,18 @@ export interface InputFile {
  * (its content is checked when decoded). A missing path or a folder without images is an error
  * for that input.
  */
-export async function collectInputs(inputs: readonly string[]): Promise<{
+export async function collectInputs(inputs: readonly string[], cwd = Deno.cwd()): Promise<{
   files: InputFile[];
   errors: FileResult[];
 }> {
   const files = new Map<string, InputFile>(), errors: FileResult[] = [];
   for (const input of inputs) {
-    const st = await Deno.stat(input).catch(() => null);
+    const abs = resolve(cwd, input);
+    const st = await Deno.stat(abs).catch(() => null);
     if (!st) {
       errors.push({ input, error: `${input}: no such file or directory` });
     } else if (st.isDirectory) {
-      const found = await walk(input);
+      const found = await walk(abs);
       if (found.length === 0) {
         errors.push({
           input,
@@ -80,10 +83,10 @@ export async function collectInputs(inputs: readonly string[]): Promise<{
       }
       const prefix = input.replace(/\/+$/, "") || "/";
       for (const f of found) {
-        const rel = relative(input, f), path = `${prefix === "/" ? "" : prefix}/${rel}`;
-        files.set(path, { path, short: rel });
+        const rel = relative(abs, f), path = `${prefix === "/" ? "" : prefix}/${rel}`;
+        files.set(path, { path, file: f, short: rel });
       }
-    } else files.set(input, { path: input, short: basename(input) });
+    } else files.set(input, { path: input, file: abs, short: basename(input) });
   }
   return { files: [...files.values()], errors };
 }
@@ -130,7 +133,7 @@ export async function predictFiles(
     const ok: Loaded[] = [];
     for (const file of files.slice(i, i + opts.batch)) {
       try {
-        const img = await decodeImageFile(file.path);
+        const img = await decodeImageFile(file.file);
         ok.push({ file, img, square: fitSquare(img.width, img.height, opts.fit) });
       } catch (e) {
         emit({ input: file.path, error: (e as Error).message });

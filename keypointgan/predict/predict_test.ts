@@ -87,7 +87,7 @@ for (const [w, h, fit] of [[90, 60, "crop"], [60, 90, "pad"], [33, 33, "crop"]] 
     const img = dotImage(w, h, px, py);
     await Deno.writeFile(file, encodePng(img.rgba, w, h));
     const S = 24,
-      [r] = await predictFiles(centroidPredictor(S), [{ path: file, short: "dot" }], {
+      [r] = await predictFiles(centroidPredictor(S), [{ path: file, file, short: "dot" }], {
         fit,
         batch: 4,
       });
@@ -143,6 +143,20 @@ Deno.test("predictFiles: folders expand, bad files fail alone, overlays are writ
   assert.deepEqual(written, ["b.png", "sub__a.png"]);
   const overlay = await decodeImageFile(join(overlayDir, "sub__a.png"));
   assert.ok(overlay.width >= 384 && overlay.width / overlay.height === 1.5);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("collectInputs: relative inputs are read from the given directory and keyed as given", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.mkdir(join(dir, "faces"));
+  await Deno.writeFile(join(dir, "faces", "a.png"), encodePng(new Uint8Array(12), 2, 2));
+  const { files, errors } = await collectInputs(["faces", "faces/a.png", "nope.png"], dir);
+  assert.deepEqual(files, [{
+    path: "faces/a.png",
+    file: join(dir, "faces", "a.png"),
+    short: "a.png",
+  }]);
+  assert.match(errors[0].error!, /^nope\.png: no such file or directory/);
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -237,7 +251,7 @@ Deno.test({
       ...centroidPredictor(S, K),
       predict: (_images, n) => Float32Array.from(queue.splice(0, n).flatMap((q) => [...q])),
     };
-    const files = keys.map((k) => ({ path: join(HELEN, k), short: k }));
+    const files = keys.map((k) => ({ path: k, file: join(HELEN, k), short: k }));
     const results = await predictFiles(oracle, files, { fit: "crop", batch: 2 });
     for (const [i, r] of results.entries()) {
       const truth = marks[keys[i]] as number[][];
