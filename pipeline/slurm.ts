@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { join } from "node:path";
 import type { Executor } from "./executor.ts";
 import type { NodeEvent, NodeJob, NodeOutcome } from "./job.ts";
 import { describeSlurm, jobName, type SlurmConfig } from "./slurm_args.ts";
@@ -96,6 +97,8 @@ export class SlurmExecutor implements Executor {
 
   async run(job: NodeJob, onEvent: (e: NodeEvent) => void, signal: AbortSignal) {
     const t0 = performance.now();
+    const built = job.force ? undefined : await this.#built(job.key);
+    if (built) return built;
     const sub = await this.#attach(job, onEvent) ?? await this.#submit(job, onEvent);
     if ("status" in sub) return sub; // could not submit
     const id = sub.record.jobId;
@@ -127,6 +130,22 @@ export class SlurmExecutor implements Executor {
     if (check && !check.passed() && this.#checkError === undefined && !this.#keptAny) {
       await this.#cli.cancel([check.jobId]).catch(() => {});
     }
+  }
+
+  /**
+   * The node's artifact, if another run stored it since this run was planned: the cache is the
+   * source of truth, so such a node is never submitted. (Cheap: verified only if it exists.)
+   */
+  async #built(key: string): Promise<NodeOutcome | undefined> {
+    const store = this.#o.store;
+    const there = await Deno.stat(join(store.artifactDir(key), "manifest.json")).then(
+      () => true,
+      () => false,
+    );
+    const v = there ? await store.verify(key) : undefined;
+    return v?.status === "ok"
+      ? { status: "hit", seconds: 0, summary: v.manifest.summary }
+      : undefined;
   }
 
   /** A live job recorded for this node by an earlier controller run. */
