@@ -3,8 +3,8 @@
  * is ready; an executor decides WHERE it runs:
  * - `InProcessExecutor`: in this process, one at a time (`--jobs 1`; tests; the notebook);
  * - `SubprocessExecutor` (subprocess.ts): `--jobs N` workers, each `main.ts exec-node --job F`;
- * - a Slurm executor (issue 8) will submit the same `exec-node --job F` command with sbatch and
- *   read the same event lines from the job's output file.
+ * - `SlurmExecutor` (slurm.ts): submits the same `exec-node --job F` command with sbatch and
+ *   reads the same event lines from the job's output file in the shared store.
  * Every executor ends in `executeNode` (execute.ts), so locking, atomic commit and failure
  * records are identical everywhere.
  *
