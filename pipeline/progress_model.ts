@@ -10,7 +10,11 @@ import type { RunEvent } from "./runner.ts";
 /** Tracks a run's progress from its events. */
 export class ProgressModel {
   readonly #cost = new Map<string, number>();
-  readonly #running = new Map<string, { done: number; total: number; since: number }>();
+  /** `first`: when the node reported progress first, and how far it was (`base`) then. */
+  readonly #running = new Map<
+    string,
+    { done: number; total: number; first?: number; base: number }
+  >();
   readonly #t0 = performance.now();
   #total = 0;
   #finished = 0;
@@ -29,7 +33,7 @@ export class ProgressModel {
   /** Feeds one event. */
   update(e: RunEvent): void {
     if (e.type === "node-start") {
-      this.#running.set(e.node.key, { done: 0, total: 1, since: performance.now() });
+      this.#running.set(e.node.key, { done: 0, total: 1, base: 0 });
     } else if (e.type === "node-end") {
       this.#running.delete(e.node.key);
       this.#finished += this.#cost.get(e.node.key) ?? 0;
@@ -37,6 +41,7 @@ export class ProgressModel {
     } else if (e.event.type === "progress") {
       const r = this.#running.get(e.node.key);
       if (r) [r.done, r.total] = [e.event.done, Math.max(1, e.event.total)];
+      if (r && r.first === undefined) [r.first, r.base] = [performance.now(), e.event.done];
     }
   }
 
@@ -66,11 +71,14 @@ export class ProgressModel {
     return f <= 0 ? Infinity : (elapsed * (1 - f)) / f;
   }
 
-  /** `12.5/s` for a running node (units of its `progress`). */
+  /**
+   * `12.5/s` for a running node (units of its `progress`), measured from its first progress
+   * report: the time before it (worker start-up, a Slurm job's queue wait) is not work.
+   */
   rate(key: string): string {
     const r = this.#running.get(key);
-    if (!r || r.done === 0) return "";
-    const perSecond = r.done / ((performance.now() - r.since) / 1000);
+    if (!r || r.first === undefined || r.done <= r.base) return "";
+    const perSecond = (r.done - r.base) / ((performance.now() - r.first) / 1000);
     return perSecond >= 1 ? `${perSecond.toFixed(1)}/s` : `${(1 / perSecond).toFixed(1)}s/it`;
   }
 

@@ -176,10 +176,12 @@ export class SlurmExecutor implements Executor {
   async #submit(job: NodeJob, onEvent: (e: NodeEvent) => void): Promise<Submitted | NodeOutcome> {
     const check = await (this.#check ??= this.#startCheck(job.runId));
     if (this.#checkError) return { status: "failed", seconds: 0, error: this.#checkError };
-    const record = await submitNode(this.#ctx, job, check.passed() ? undefined : check.jobId);
+    const after = check.passed() ? undefined : check.jobId;
+    const record = await submitNode(this.#ctx, job, after);
     this.#watch.add(record.jobId);
     const name = jobName(job.stage, job.variants);
-    onEvent({ type: "log", message: `submitted as Slurm job ${record.jobId} (${name})` });
+    const wait = after ? `; starts after the store check, job ${after}` : "";
+    onEvent({ type: "log", message: `submitted as Slurm job ${record.jobId} (${name})${wait}` });
     return { record, attached: false };
   }
 
