@@ -3,9 +3,13 @@
  * nearest ×2 upsampling, tanh, L1 loss, Adam(2e-4, 0.5, 0.999)), identical to
  * `tfjs_bench_net.ts` and `torch_bench.py` there. One training step ≈ 22 GFLOP.
  *
+ * As a program (a child of bench.ts): `deno run -A bench/bench_net.ts --backend native --steps 5`
+ * prints one JSON line.
+ *
  * @module
  */
-import { tf } from "../keypointgan/tf.ts";
+import { parseArgs } from "node:util";
+import { initBackend, tf } from "../keypointgan/tf.ts";
 
 /** A bench-net instance: `step()` runs one training step and returns the loss. */
 export interface BenchNet {
@@ -57,4 +61,61 @@ export function makeBenchNet(batch = 16, size = 64, seed = 0): BenchNet {
       opt.dispose();
     },
   };
+}
+
+/** What a bench-net child process measured. */
+export interface BenchNetResult {
+  backend: string;
+  description: string;
+  warmupSeconds: number[];
+  stepSeconds: number[];
+  median: number;
+  finalLoss: number;
+}
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Run bench-net on `backend`: `warmup` untimed-for-the-median steps, then `steps` timed ones. */
+export async function runBenchNet(
+  backend: string,
+  steps: number,
+  warmup: number,
+): Promise<BenchNetResult> {
+  let description = "";
+  const used = await initBackend(backend, (line) => description = line);
+  const net = makeBenchNet();
+  const warmupSeconds: number[] = [], stepSeconds: number[] = [];
+  let finalLoss = NaN;
+  for (let i = 0; i < warmup + steps; i++) {
+    const t0 = performance.now();
+    finalLoss = await net.step();
+    (i < warmup ? warmupSeconds : stepSeconds).push((performance.now() - t0) / 1000);
+  }
+  net.dispose();
+  return {
+    backend: used,
+    description,
+    warmupSeconds,
+    stepSeconds,
+    median: median(stepSeconds),
+    finalLoss,
+  };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      backend: { type: "string", default: "native" },
+      steps: { type: "string", default: "5" },
+      warmup: { type: "string", default: "2" },
+    },
+  });
+  const r = await runBenchNet(values.backend!, Number(values.steps), Number(values.warmup));
+  console.log(JSON.stringify(r));
 }

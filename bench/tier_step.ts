@@ -15,8 +15,9 @@ import { initBackend, tf } from "../keypointgan/tf.ts";
 import { SKELETONS } from "../keypointgan/skeletons.ts";
 import { type TierName, TIERS } from "../keypointgan/tiers.ts";
 import { pixelPyramid } from "../keypointgan/model/features.ts";
-import { Trainer, type TrainerConfig } from "../keypointgan/model/trainer.ts";
+import { type Batch, Trainer, type TrainerConfig } from "../keypointgan/model/trainer.ts";
 import { variantFlags, type VariantName } from "../keypointgan/model/variants.ts";
+import { type ConvGeometry, convObservers } from "../keypointgan/native/mod.ts";
 
 /** What one configuration measured. */
 export interface TierStepResult {
@@ -26,7 +27,15 @@ export interface TierStepResult {
   stepSeconds: number[];
   peakRssMiB: number;
   tensorsAfterStep: number[];
+  /** Resident memory after each step (MiB): a leak shows as steady growth. */
+  rssMiB: number[];
+  /** The forward conv with the most FLOPs seen in the first step (native backend only). */
+  largestConv?: ConvGeometry;
+  /** Forward-conv GFLOP of one step (native backend only). */
+  convGflop?: number;
 }
+
+const convFlops = (g: ConvGeometry) => 2 * g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * g.outC;
 
 /** The Trainer config of a tier/variant with the official recipe (digest §4–5). */
 export function benchTrainerConfig(tierName: TierName, variant: VariantName): TrainerConfig {
@@ -64,21 +73,35 @@ export function benchTrainerConfig(tierName: TierName, variant: VariantName): Tr
   };
 }
 
-/** A random batch of the tier's shapes (x, x′ in [−1, 1], p̄ in [−0.8, 0.8]). */
-function randomBatch(cfg: TrainerConfig, batch: number, i: number) {
+/** A random batch of the tier's shapes (x, x′ in [−1, 1], p̄ and labels in [−0.8, 0.8]). */
+function randomBatch(cfg: TrainerConfig, batch: number, i: number): Batch {
   const s = cfg.arch.imageSize, k = cfg.arch.numPoints;
   return {
-    x: tf.randomUniform([batch, s, s, 3], -1, 1, "float32", 3 * i + 1) as tf.Tensor4D,
-    xCond: tf.randomUniform([batch, s, s, 3], -1, 1, "float32", 3 * i + 2) as tf.Tensor4D,
-    prior: tf.randomUniform([batch, k, 2], -0.8, 0.8, "float32", 3 * i + 3) as tf.Tensor3D,
+    x: tf.randomUniform([batch, s, s, 3], -1, 1, "float32", 4 * i + 1) as tf.Tensor4D,
+    xCond: tf.randomUniform([batch, s, s, 3], -1, 1, "float32", 4 * i + 2) as tf.Tensor4D,
+    prior: tf.randomUniform([batch, k, 2], -0.8, 0.8, "float32", 4 * i + 3) as tf.Tensor3D,
+    keypoints: cfg.flags.supervised
+      ? tf.randomUniform([batch, k, 2], -0.8, 0.8, "float32", 4 * i + 4) as tf.Tensor3D
+      : undefined,
   };
 }
 
-/** Peak resident set size of this process in MiB (Linux VmHWM), or NaN elsewhere. */
+/**
+ * Peak resident set size of this process in MiB: getrusage(2)'s ru_maxrss through FFI (Deno 2
+ * reads /proc only with --allow-all). Linux reports KiB, macOS bytes; NaN elsewhere.
+ */
 export function peakRssMiB(): number {
+  const os = Deno.build.os;
+  if (os !== "linux" && os !== "darwin") return NaN;
   try {
-    const m = Deno.readTextFileSync("/proc/self/status").match(/^VmHWM:\s+(\d+)\s+kB/m);
-    return m ? Number(m[1]) / 1024 : NaN;
+    const libc = Deno.dlopen(os === "linux" ? "libc.so.6" : "libSystem.B.dylib", {
+      getrusage: { parameters: ["i32", "buffer"], result: "i32" },
+    });
+    const ru = new BigInt64Array(18); // struct rusage: two timevals, then ru_maxrss (long)
+    const rc = libc.symbols.getrusage(0, ru);
+    libc.close();
+    if (rc !== 0) return NaN;
+    return Number(ru[4]) / (os === "linux" ? 1024 : 2 ** 20);
   } catch {
     return NaN;
   }
@@ -96,17 +119,26 @@ export async function runTierSteps(
   const features = pixelPyramid(cfg.arch.imageSize);
   const trainer = new Trainer(cfg, features);
   const batch = TIERS[tierName].batch;
-  const stepSeconds: number[] = [], tensorsAfterStep: number[] = [];
+  const stepSeconds: number[] = [], tensorsAfterStep: number[] = [], rssMiB: number[] = [];
+  let largestConv: ConvGeometry | undefined, convGflop = 0;
+  const observe = (g: ConvGeometry) => {
+    convGflop += convFlops(g) / 1e9;
+    if (!largestConv || convFlops(g) > convFlops(largestConv)) largestConv = g;
+  };
+  convObservers.add(observe);
   for (let i = 0; i < steps; i++) {
+    if (i === 1) convObservers.delete(observe);
     const b = randomBatch(cfg, batch, i);
     const t0 = performance.now();
     const losses = trainer.step(b);
     stepSeconds.push((performance.now() - t0) / 1000);
-    tf.dispose([b.x, b.xCond, b.prior]);
+    tf.dispose([b.x, b.xCond, b.prior, ...(b.keypoints ? [b.keypoints] : [])]);
     tensorsAfterStep.push(tf.memory().numTensors);
+    rssMiB.push(Deno.memoryUsage().rss / 2 ** 20);
     const bad = Object.entries(losses).find(([, v]) => !Number.isFinite(v));
     if (bad) throw new Error(`step ${i + 1}: loss ${bad[0]} = ${bad[1]}`);
   }
+  convObservers.delete(observe);
   trainer.dispose();
   features.dispose();
   return {
@@ -116,6 +148,8 @@ export async function runTierSteps(
     stepSeconds,
     peakRssMiB: peakRssMiB(),
     tensorsAfterStep,
+    rssMiB,
+    ...(largestConv ? { largestConv, convGflop } : {}),
   };
 }
 

@@ -25,7 +25,12 @@ import {
   nativeEnv,
   toKernelConfigs,
 } from "./native/mod.ts";
-import { localPackageEntry, speedupHint, webgpuSkipReason } from "./native/probe.ts";
+import {
+  ENABLE_NATIVE,
+  localPackageEntry,
+  speedupHint,
+  webgpuSkipReason,
+} from "./native/probe.ts";
 
 export { tf };
 
@@ -60,6 +65,9 @@ const TF_NAME: Record<Exclude<BackendName, "auto">, string> = {
   cpu: "cpu",
 };
 
+/** Kernels training needs that some backends lack (TF.js 4.22's WASM has no conv gradients). */
+const TRAINING_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput"];
+
 let selected: string | undefined;
 
 silenceCpuBanner();
@@ -78,14 +86,17 @@ export async function initBackend(
   }
   if (selected) return selected;
   if (want !== "auto") {
-    const reason = await tryBackend(want as Exclude<BackendName, "auto">);
-    if (reason) throw new Error(`backend "${want}" is not available: ${reason}`);
+    const reason = await tryBackend(want as Exclude<BackendName, "auto">, false);
+    if (reason) {
+      const hint = want === "native" && blasReason ? `. To enable it: ${ENABLE_NATIVE}` : "";
+      throw new Error(`backend "${want}" is not available: ${reason}${hint}`);
+    }
     log(`[tf] backend: ${want}${describe(want)} (requested)`);
     return selected!;
   }
   const skipped: string[] = [];
   for (const name of BACKEND_NAMES.slice(1) as Exclude<BackendName, "auto">[]) {
-    const reason = await tryBackend(name);
+    const reason = await tryBackend(name, true);
     if (!reason) {
       const why = skipped.length ? `; skipped ${skipped.join("; ")}` : "";
       log(`[tf] backend: ${name}${describe(name)} (auto${why})`);
@@ -102,11 +113,19 @@ export function currentBackend(): string | undefined {
   return selected;
 }
 
-/** Try one backend; returns undefined on success (and records it), else the reason. */
-async function tryBackend(name: Exclude<BackendName, "auto">): Promise<string | undefined> {
+/**
+ * Try one backend; returns undefined on success (and records it), else the reason. `auto`
+ * also rejects backends that cannot train this project's convnets.
+ */
+async function tryBackend(
+  name: Exclude<BackendName, "auto">,
+  auto: boolean,
+): Promise<string | undefined> {
   try {
     const reason = await prepare(name);
     if (reason) return reason;
+    const missing = TRAINING_KERNELS.find((k) => !tf.getKernel(k, TF_NAME[name]));
+    if (auto && missing) return `cannot train convnets (no ${missing} kernel)`;
     const ok = await tf.setBackend(TF_NAME[name]);
     if (!ok) return "failed to initialise";
     await tf.ready();

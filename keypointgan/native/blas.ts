@@ -2,8 +2,9 @@
  * Native BLAS through `Deno.dlopen`: finds OpenBLAS (or macOS Accelerate), fixes OpenBLAS's
  * CPU detection where it is known to fail, sets the thread count, and exposes `sgemm`.
  *
- * Search order: env `KEYPOINTGAN_BLAS` (a path), then `libopenblas.so.0`, the Debian/Ubuntu
- * multiarch paths, Homebrew's OpenBLAS, and Apple's Accelerate framework.
+ * Search order: env `KEYPOINTGAN_BLAS` (a path; `none` disables native BLAS), then
+ * `libopenblas.so.0`, the Debian/Ubuntu multiarch paths, Homebrew's OpenBLAS, and Apple's
+ * Accelerate framework.
  *
  * Threads: env `KEYPOINTGAN_THREADS`, else `OPENBLAS_NUM_THREADS`, else all cores. With a
  * fixed thread count OpenBLAS's sgemm is deterministic (each thread owns a block of C and
@@ -55,8 +56,10 @@ export interface Blas {
   readonly path: string;
   /** Human-readable description: library, version/config, core kernels, threads. */
   readonly description: string;
-  /** BLAS worker threads in use. */
+  /** BLAS worker threads wanted (KEYPOINTGAN_THREADS / OPENBLAS_NUM_THREADS / cores). */
   readonly threads: number;
+  /** Set the library's own thread count (OpenBLAS only; no-op elsewhere). */
+  setThreads(n: number): void;
   /** C = alpha·op(A)·op(B) + beta·C, row-major; lda/ldb/ldc default to the packed strides. */
   sgemm(
     transA: boolean,
@@ -117,6 +120,8 @@ export function isBlas(x: Blas | BlasUnavailable): x is Blas {
 }
 
 function tryLoad(): Blas | BlasUnavailable {
+  const env = readEnv("KEYPOINTGAN_BLAS");
+  if (env && /^(none|off|0)$/i.test(env)) return { reason: `disabled by KEYPOINTGAN_BLAS=${env}` };
   const coreNote = fixOpenBlasCoreType();
   const failures: string[] = [];
   for (const path of blasCandidates()) {
@@ -124,19 +129,21 @@ function tryLoad(): Blas | BlasUnavailable {
     try {
       lib = Deno.dlopen(path, SYMBOLS);
     } catch (e) {
-      const msg = (e as Error).message.split("\n")[0];
+      const msg = (e as Error).message.split("\n")[0].replace(/^(Could not open library: )+/, "");
       if (e instanceof Deno.errors.NotCapable || /--allow-ffi|ffi access/i.test(msg)) {
         return { reason: "no FFI permission (run deno with --allow-ffi)" };
       }
       failures.push(`${path}: ${msg}`);
       continue;
     }
-    return wrap(lib, path, coreNote);
+    const envNote = env && path !== env ? `; KEYPOINTGAN_BLAS=${env} failed (${failures[0]})` : "";
+    return wrap(lib, path, coreNote, envNote);
   }
   return { reason: `no BLAS library found (tried ${failures.join("; ")})` };
 }
 
-function wrap(lib: BlasLib, path: string, coreNote: string): Blas {
+function wrap(lib: BlasLib, path: string, coreNote0: string, envNote: string): Blas {
+  let coreNote = coreNote0;
   const s = lib.symbols;
   const threads = wantedThreads();
   s.openblas_set_num_threads?.(threads);
@@ -147,14 +154,23 @@ function wrap(lib: BlasLib, path: string, coreNote: string): Blas {
   const core = cstr(s.openblas_get_corename?.());
   const version = config?.match(/OpenBLAS\s+([\d.]+)/)?.[1];
   const lib0 = config ? `OpenBLAS ${version ?? ""}`.trim() : path.split("/").pop()!;
+  // OpenBLAS falls back to Prescott (SSE3) kernels on x86 CPUs it does not recognise.
+  if (
+    core === "Prescott" && readEnv("OPENBLAS_CORETYPE") === undefined &&
+    !coreNote.includes("unreadable")
+  ) {
+    coreNote +=
+      ": this CPU was not recognised (generic SSE3 kernels); set OPENBLAS_CORETYPE, e.g. Haswell";
+  }
   const description = `${lib0}${core ? ` (${core} kernels${coreNote})` : ""}, ${actual} thread${
     actual === 1 ? "" : "s"
-  }`;
+  }${envNote}`;
   const sgemm = s.cblas_sgemm;
   return {
     path,
     description,
     threads: actual,
+    setThreads: (n) => s.openblas_set_num_threads?.(n),
     sgemm(tA, tB, m, n, k, alpha, a, b, beta, c, lda, ldb, ldc) {
       if (m === 0 || n === 0) return;
       sgemm(
@@ -196,11 +212,9 @@ export function wantedThreads(): number {
 function fixOpenBlasCoreType(): string {
   if (Deno.build.os !== "linux" || Deno.build.arch !== "x86_64") return "";
   if (readEnv("OPENBLAS_CORETYPE") !== undefined) return ", OPENBLAS_CORETYPE set by user";
-  let info: string;
-  try {
-    info = Deno.readTextFileSync("/proc/cpuinfo");
-  } catch {
-    return "";
+  const info = readCpuinfo();
+  if (info === undefined) {
+    return ", CPU flags unreadable: set OPENBLAS_CORETYPE if the kernels are generic";
   }
   const coreType = coreTypeFor(info);
   if (!coreType) return "";
@@ -210,6 +224,22 @@ function fixOpenBlasCoreType(): string {
     return "";
   }
   return ", selected for this AVX-512 CPU";
+}
+
+/**
+ * /proc/cpuinfo. Deno 2 lets only --allow-all read /proc, so under the project's explicit
+ * permissions we ask `cat` (needs --allow-run); undefined when neither is allowed.
+ */
+export function readCpuinfo(): string | undefined {
+  try {
+    return Deno.readTextFileSync("/proc/cpuinfo");
+  } catch { /* fall through */ }
+  try {
+    const out = new Deno.Command("cat", { args: ["/proc/cpuinfo"], stderr: "null" }).outputSync();
+    return out.success ? new TextDecoder().decode(out.stdout) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The OpenBLAS core type to force for a /proc/cpuinfo text, or undefined to auto-detect. */

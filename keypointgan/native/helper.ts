@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readCpuinfo } from "./blas.ts";
 import type { ConvEngine, ConvGeometry, Sgemm } from "./conv.ts";
 import { bilinearTaps, type NativeOps, nearestTaps, type ResizeGeometry } from "./ops.ts";
 import type { LoopPlan } from "./shapes.ts";

@@ -66,12 +66,16 @@ function convInfo(
   );
 }
 
+/** Observers of forward-conv geometries (`deno task bench` finds the largest layer). */
+export const convObservers = new Set<(g: ConvGeometry) => void>();
+
 function conv2d({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
   const x = f32(backend, inputs.x), w = f32(backend, inputs.filter);
   if (!x || !w || attrs.dataFormat === "NCHW") return undefined;
   const info = convInfo(env, inputs.x.shape, inputs.filter.shape, attrs);
   const g = geometry(info);
   if (!g) return undefined;
+  for (const observe of convObservers) observe(g);
   const y = takeOut(backend, info.outShape);
   conv2dForward(context(env), x, w, g, y);
   return output(backend, info.outShape, y);

@@ -7,6 +7,8 @@
 import { type Blas, type BlasUnavailable, isBlas, loadBlas } from "./blas.ts";
 import { C_CHUNK_FLOATS, loadHelper } from "./helper.ts";
 import { convKernels } from "./kernels_conv.ts";
+export { convObservers } from "./kernels_conv.ts";
+export type { ConvGeometry } from "./conv.ts";
 import { elementwiseKernels } from "./kernels_elementwise.ts";
 import { layoutKernels } from "./kernels_layout.ts";
 import { miscKernels } from "./kernels_misc.ts";

@@ -76,11 +76,14 @@ export function isSoftwareAdapter(text: string): boolean {
   return /llvmpipe|lavapipe|swiftshader|softpipe|software|basic render/i.test(text);
 }
 
-/** The one line printed when training runs without BLAS. */
+/** How to get the native backend. */
+export const ENABLE_NATIVE = "apt-get install libopenblas0-pthread (Debian/Ubuntu), or set " +
+  "KEYPOINTGAN_BLAS=/path/to/libopenblas.so, and run deno with --allow-ffi";
+
+/** The one line printed when training runs on `chosen` because BLAS did not load. */
 export function speedupHint(chosen: string, reason: string): string {
   const ratio = MEASURED_NATIVE_SPEEDUP[chosen];
   const faster = ratio && ratio > 1 ? `about ${Math.round(ratio)}× faster` : "much faster";
   return `[tf] native BLAS backend unavailable (${reason}); training would be ${faster} with ` +
-    `it: apt-get install libopenblas0-pthread (Debian/Ubuntu), or set KEYPOINTGAN_BLAS=` +
-    `/path/to/libopenblas.so and run deno with --allow-ffi`;
+    `it: ${ENABLE_NATIVE}`;
 }

@@ -1,0 +1,475 @@
+/**
+ * `deno task bench`: the performance targets of issue 7, measured in one run.
+ *
+ * (a) OpenBLAS sgemm ceiling (2048³ and the im2col shape of the small tier's largest conv) and
+ *     our conv kernels on that layer; (b) bench-net (../shared/bench: 7 convs, batch 16, 64²)
+ *     on the native backend (C helper, and the pure-JS fallback) and on the stock backends;
+ *     (c) the PyTorch reference `torch_bench.py 2 10 cl` when present; (d) training steps of
+ *     every variant of the `small` tier (and `paper` with --full) with peak memory, and a
+ *     100-step tensor-leak check. Every measurement runs in its own process.
+ *
+ * Flags: --full (also the stock `cpu` backend, > 60 s/step, and the paper tier, ≈ 18 GiB),
+ * --steps N (bench-net timed steps, default 5), --tier-steps N (default 3),
+ * --leak-steps N (default 100), --leak-tier tiny|small (default tiny; small with --full),
+ * --skip gemm,benchnet,torch,tiers,leak.
+ *
+ * Prints a table and, last, `ratio vs PyTorch (bench-net step): X.XX`; appends the results to
+ * the run ledger (`deno task runs`).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { cpus, totalmem } from "node:os";
+import type { BenchNetResult } from "./bench_net.ts";
+import { median } from "./bench_net.ts";
+import {
+  type ChildResult,
+  parseTorch,
+  runChild,
+  runDenoChild,
+  type TorchResult,
+  torchScript,
+} from "./children.ts";
+import type { KernelsResult } from "./kernels_run.ts";
+import {
+  appendBenchLedger,
+  type LedgerNodeLike,
+  renderTable,
+  type Row,
+  secs,
+  type Target,
+} from "./report.ts";
+import type { TierStepResult } from "./tier_step.ts";
+import { type TierName, TIERS } from "../keypointgan/tiers.ts";
+
+const VARIANTS = [
+  "cyclegan",
+  "conditional",
+  "bottleneck",
+  "keypointgan",
+  "keypointgan_cycle",
+  "supervised",
+];
+/** Issue 7 targets. */
+const MAX_RATIO = 2.0, MIN_CEILING_SHARE = 0.5, MAX_SMALL_RSS_MIB = 4096;
+
+const { values: opt } = parseArgs({
+  args: Deno.args,
+  options: {
+    full: { type: "boolean", default: false },
+    steps: { type: "string", default: "5" },
+    "tier-steps": { type: "string", default: "3" },
+    "leak-steps": { type: "string", default: "100" },
+    "leak-tier": { type: "string" },
+    skip: { type: "string", default: "" },
+  },
+});
+const skip = new Set(opt.skip!.split(",").filter(Boolean));
+const rows: Row[] = [], nodes: LedgerNodeLike[] = [], results: Record<string, unknown> = {};
+const started = new Date();
+
+function record<T>(
+  stage: string,
+  variants: string[],
+  r: ChildResult<T>,
+  summary?: Record<string, unknown>,
+) {
+  nodes.push(
+    r.ok
+      ? {
+        key: `${stage}:${variants.join(",")}`,
+        stage,
+        variants,
+        status: "ran",
+        seconds: r.seconds,
+        summary,
+      }
+      : {
+        key: `${stage}:${variants.join(",")}`,
+        stage,
+        variants,
+        status: "failed",
+        seconds: r.seconds,
+        error: r.error,
+      },
+  );
+}
+
+function skipped(section: string, what: string, why: string, stage: string, variants: string[]) {
+  rows.push({ section, what, value: "skipped", note: why });
+  nodes.push({
+    key: `${stage}:${variants.join(",")}`,
+    stage,
+    variants,
+    status: "skipped",
+    seconds: 0,
+  });
+}
+
+function machine(): Record<string, unknown> {
+  return {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: navigator.hardwareConcurrency,
+    memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    os: `${Deno.build.os}-${Deno.build.arch}`,
+    deno: Deno.version.deno,
+    load: (() => {
+      try {
+        return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+      } catch {
+        return "n/a";
+      }
+    })(),
+  };
+}
+
+/** bench-net on one backend. */
+async function benchNet(
+  name: string,
+  backend: string,
+  steps: number,
+  warmup: number,
+  env?: Record<string, string>,
+) {
+  const r = await runDenoChild<BenchNetResult>("bench_net.ts", [
+    "--backend",
+    backend,
+    "--steps",
+    String(steps),
+    "--warmup",
+    String(warmup),
+  ], { env, timeoutSeconds: 1800 });
+  record(
+    "bench-net",
+    [name],
+    r,
+    r.ok ? { backend: r.value.backend, median: r.value.median } : undefined,
+  );
+  if (!r.ok) {
+    rows.push({ section: "bench-net step", what: name, value: "failed", note: r.error });
+    return undefined;
+  }
+  const v = r.value;
+  rows.push({
+    section: "bench-net step",
+    what: name,
+    value: secs(v.median),
+    note: `median of ${v.stepSeconds.length} after ${v.warmupSeconds.length} warm-up; ${
+      v.description.replace(/^\[tf\] backend: /, "")
+    }`.slice(0, 150),
+  });
+  return v.median;
+}
+
+async function torch(): Promise<number | undefined> {
+  const script = torchScript();
+  if (!script || !(await exists("/usr/bin/python3"))) {
+    skipped(
+      "bench-net step",
+      "PyTorch (2 threads, channels_last)",
+      "torch_bench.py or /usr/bin/python3 not found",
+      "torch",
+      ["bench-net"],
+    );
+    return undefined;
+  }
+  const r = await runChild<TorchResult>("/usr/bin/python3", [script, "2", "10", "cl"], {
+    timeoutSeconds: 900,
+  }, parseTorch);
+  record(
+    "torch",
+    ["bench-net"],
+    r,
+    r.ok ? { median: r.value.median, version: r.value.version } : undefined,
+  );
+  if (!r.ok) {
+    rows.push({ section: "bench-net step", what: "PyTorch", value: "failed", note: r.error });
+    return undefined;
+  }
+  rows.push({
+    section: "bench-net step",
+    what: `PyTorch ${r.value.version} (${r.value.threads} threads, channels_last)`,
+    value: secs(r.value.median),
+    note: "median of 10 after 2 warm-up (torch_bench.py 2 10 cl)",
+  });
+  return r.value.median;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function tierStep(
+  tier: string,
+  variant: string,
+  steps: number,
+): Promise<TierStepResult | undefined> {
+  const r = await runDenoChild<TierStepResult>("tier_step.ts", [
+    "--tier",
+    tier,
+    "--variant",
+    variant,
+    "--steps",
+    String(steps),
+  ], { timeoutSeconds: tier === "paper" ? 3600 : 1800 });
+  const v = r.ok ? r.value : undefined;
+  const steady = v ? median(v.stepSeconds.slice(v.stepSeconds.length > 1 ? 1 : 0)) : undefined;
+  record(
+    `step-${tier}`,
+    [variant],
+    r,
+    v ? { backend: v.backend, seconds: steady, peakRssMiB: v.peakRssMiB } : undefined,
+  );
+  rows.push(
+    v
+      ? {
+        section: `training step (${tier})`,
+        what: variant,
+        value: secs(steady),
+        note: `peak RSS ${(v.peakRssMiB / 1024).toFixed(2)} GiB; first step ${
+          secs(v.stepSeconds[0])
+        }`,
+      }
+      : {
+        section: `training step (${tier})`,
+        what: variant,
+        value: "failed",
+        note: r.ok ? "" : r.error,
+      },
+  );
+  return v;
+}
+
+async function main() {
+  const m = machine();
+  console.error(`bench on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, load ${m.load}`);
+  const targets: Target[] = [];
+  let ratio: number | undefined;
+  // (b) + (c): bench-net on the native backend and PyTorch back to back (same-run ratio).
+  let native: number | undefined, torchS: number | undefined;
+  if (!skip.has("benchnet")) {
+    native = await benchNet("native (C helper)", "native", Number(opt.steps), 2);
+  }
+  if (!skip.has("torch")) torchS = await torch();
+  if (native !== undefined && torchS !== undefined) ratio = native / torchS;
+  results.benchNet = { native, torch: torchS, ratio };
+  if (!skip.has("benchnet")) {
+    results.benchNetJs = await benchNet("native (JS loops)", "native", 3, 1, {
+      KEYPOINTGAN_NATIVE_HELPER: "0",
+    });
+    await stockBackends();
+  }
+  targets.push({
+    name: `bench-net step ≤ ${MAX_RATIO}× PyTorch`,
+    pass: ratio === undefined ? undefined : ratio <= MAX_RATIO,
+    detail: ratio === undefined ? "needs both measurements" : `${ratio.toFixed(2)}× (aim 1.0×)`,
+  });
+  // (d) training steps per tier/variant.
+  const small: TierStepResult[] = [];
+  if (!skip.has("tiers")) {
+    for (const v of VARIANTS) {
+      const r = await tierStep("small", v, Number(opt["tier-steps"]));
+      if (r) small.push(r);
+    }
+    if (opt.full) await tierStep("paper", "keypointgan", 2);
+    else {skipped(
+        "training step (paper)",
+        "all variants",
+        "≈ 18 GiB and minutes per step on 2 cores: run with --full",
+        "step-paper",
+        ["*"],
+      );}
+  }
+  const peak = small.length ? Math.max(...small.map((r) => r.peakRssMiB)) : undefined;
+  targets.push({
+    name: "small-tier step peak RSS ≤ 4 GiB",
+    pass: peak === undefined ? undefined : peak <= MAX_SMALL_RSS_MIB,
+    detail: peak === undefined ? "" : `max over variants ${(peak / 1024).toFixed(2)} GiB`,
+  });
+  // (a) GEMM ceiling and conv kernels at the small tier's largest layer.
+  const layer =
+    small.flatMap((r) => (r.largestConv ? [r.largestConv] : [])).sort((a, b) =>
+      flops(b) - flops(a)
+    )[0];
+  targets.push(await kernels(layer));
+  targets.push(await leakCheck());
+  results.small = small.map((r) => ({
+    variant: r.variant,
+    stepSeconds: r.stepSeconds,
+    peakRssMiB: r.peakRssMiB,
+  }));
+  console.log(renderTable(rows, targets));
+  const ledger = await appendBenchLedger(started, Deno.args, m, nodes, results);
+  console.log(`results appended to ${ledger} (compare runs: deno task runs <id> <id>)`);
+  console.log(
+    `ratio vs PyTorch (bench-net step): ${ratio === undefined ? "n/a" : ratio.toFixed(2)}`,
+  );
+}
+
+const flops = (
+  g: {
+    batch: number;
+    outH: number;
+    outW: number;
+    kH: number;
+    kW: number;
+    inC: number;
+    outC: number;
+  },
+) => 2 * g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * g.outC;
+
+async function stockBackends() {
+  if (opt.full) await benchNet("stock cpu", "cpu", 1, 0);
+  else {skipped(
+      "bench-net step",
+      "stock cpu",
+      "> 60 s/step: run with --full to measure one step",
+      "bench-net",
+      ["stock cpu"],
+    );}
+  for (const backend of ["wasm", "webgpu"]) {
+    const probe = await runDenoChild<{ ok: boolean; reason?: string }>("backend_probe_run.ts", [
+      "--backend",
+      backend,
+    ], {
+      timeoutSeconds: 120,
+    });
+    if (probe.ok && probe.value.ok) await benchNet(`stock ${backend}`, backend, 2, 1);
+    else {skipped(
+        "bench-net step",
+        `stock ${backend}`,
+        probe.ok ? probe.value.reason! : probe.error,
+        "bench-net",
+        [`stock ${backend}`],
+      );}
+  }
+}
+
+async function kernels(layer: TierStepResult["largestConv"]): Promise<Target> {
+  const name = `conv kernels ≥ ${MIN_CEILING_SHARE * 100}% of the sgemm ceiling`;
+  if (skip.has("gemm") || !layer) {
+    skipped(
+      "GEMM / conv kernels",
+      "sgemm ceiling",
+      layer ? "--skip gemm" : "needs the small-tier runs (largest layer)",
+      "kernels",
+      ["gemm"],
+    );
+    return { name, pass: undefined, detail: "" };
+  }
+  const r = await runDenoChild<KernelsResult>(
+    "kernels_run.ts",
+    ["--layer", JSON.stringify(layer)],
+    { timeoutSeconds: 600 },
+  );
+  record("kernels", ["gemm"], r, r.ok ? { ...r.value, layer: undefined } : undefined);
+  if (!r.ok) {
+    rows.push({ section: "GEMM / conv kernels", what: "kernels", value: "failed", note: r.error });
+    return { name, pass: undefined, detail: r.error };
+  }
+  const k = r.value, g = k.layer;
+  const shape =
+    `${g.batch}×${g.inH}×${g.inW}×${g.inC} → ${g.outH}×${g.outW}×${g.outC}, ${g.kH}×${g.kW} s${g.strideH}`;
+  const gf = (x: number) => `${x.toFixed(1)} GFLOP/s`;
+  rows.push(
+    {
+      section: "GEMM / conv kernels",
+      what: "OpenBLAS sgemm 2048³ (ceiling)",
+      value: gf(k.sgemm2048),
+      note: k.blas,
+    },
+    {
+      section: "GEMM / conv kernels",
+      what: "OpenBLAS sgemm, layer im2col shape",
+      value: gf(k.sgemmLayer),
+      note: `[${g.batch * g.outH * g.outW}×${g.kH * g.kW * g.inC}]·[…×${g.outC}]`,
+    },
+    {
+      section: "GEMM / conv kernels",
+      what: "conv forward",
+      value: gf(k.forward),
+      note: `small tier's largest layer: ${shape} (${k.gflop.toFixed(2)} GFLOP)`,
+    },
+    {
+      section: "GEMM / conv kernels",
+      what: "conv input gradient",
+      value: gf(k.backpropInput),
+      note: k.engine,
+    },
+    {
+      section: "GEMM / conv kernels",
+      what: "conv filter gradient",
+      value: gf(k.backpropFilter),
+      note: "",
+    },
+  );
+  results.kernels = k;
+  const worst = Math.min(k.forward, k.backpropInput, k.backpropFilter);
+  return {
+    name,
+    pass: worst >= MIN_CEILING_SHARE * k.sgemm2048,
+    detail: `slowest ${((100 * worst) / k.sgemm2048).toFixed(0)}% of 2048³`,
+  };
+}
+
+async function leakCheck(): Promise<Target> {
+  const steps = Number(opt["leak-steps"]);
+  const tier = opt["leak-tier"] ?? (opt.full ? "small" : "tiny");
+  const name = `no tensor leak over ${steps} steps`;
+  if (skip.has("leak")) {
+    skipped("leak check", name, "--skip leak", "leak", [tier]);
+    return { name, pass: undefined, detail: "" };
+  }
+  const r = await runDenoChild<TierStepResult>("tier_step.ts", [
+    "--tier",
+    tier,
+    "--variant",
+    "keypointgan_cycle",
+    "--steps",
+    String(steps),
+  ], { timeoutSeconds: 3600 });
+  record(
+    "leak",
+    [tier],
+    r,
+    r.ok ? { tensors: r.value.tensorsAfterStep.at(-1), rssMiB: r.value.rssMiB.at(-1) } : undefined,
+  );
+  if (!r.ok) {
+    rows.push({
+      section: "leak check",
+      what: `${tier} tier, keypointgan_cycle`,
+      value: "failed",
+      note: r.error,
+    });
+    return { name, pass: undefined, detail: r.error };
+  }
+  // The fake pools (50 images) fill during the first steps; compare after that.
+  const t = r.value.tensorsAfterStep, rss = r.value.rssMiB;
+  const h = Math.max(Math.floor(steps / 2), Math.ceil(50 / TIERS[tier as TierName].batch) + 1);
+  if (h >= steps) {
+    rows.push({
+      section: "leak check",
+      what: `${tier} tier`,
+      value: "too short",
+      note: `needs > ${h} steps`,
+    });
+    return { name, pass: undefined, detail: "" };
+  }
+  const grown = t[steps - 1] - t[h - 1], rssGrowth = rss[steps - 1] - rss[h - 1];
+  rows.push({
+    section: "leak check",
+    what: `${tier} tier, keypointgan_cycle, ${steps} steps`,
+    value: `${grown >= 0 ? "+" : ""}${grown} tensors`,
+    note: `tensors after step ${h}: ${t[h - 1]}, after step ${steps}: ${t[steps - 1]}; RSS ${
+      rssGrowth >= 0 ? "+" : ""
+    }${rssGrowth.toFixed(0)} MiB`,
+  });
+  return { name, pass: grown === 0, detail: `${tier} tier (same code path as small)` };
+}
+
+await main();

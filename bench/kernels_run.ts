@@ -1,0 +1,111 @@
+/**
+ * GEMM ceiling and conv-kernel throughput, for `deno task bench` (run as a child process):
+ * (1) OpenBLAS sgemm with its own threads at 2048³ and at the im2col shape of `--layer`;
+ * (2) our conv engine (the one training uses: the C helper when built, else JS) on that layer:
+ * forward, input gradient and filter gradient, in GFLOP/s.
+ *
+ *   deno run -A bench/kernels_run.ts --layer '<ConvGeometry JSON>' [--reps 5]
+ *
+ * Prints one JSON line.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { isBlas, loadBlas } from "../keypointgan/native/blas.ts";
+import {
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  conv2dForward,
+  type ConvGeometry,
+} from "../keypointgan/native/conv.ts";
+import { loadHelper } from "../keypointgan/native/helper.ts";
+import { BufferPool } from "../keypointgan/native/pool.ts";
+import { jsConvEngine } from "../keypointgan/native/prims_js.ts";
+import { median } from "./bench_net.ts";
+
+/** What this child measured. */
+export interface KernelsResult {
+  blas: string;
+  engine: string;
+  threads: number;
+  /** GFLOP/s of OpenBLAS sgemm (its own threads) at 2048³. */
+  sgemm2048: number;
+  /** GFLOP/s of OpenBLAS sgemm at the layer's forward im2col shape [B·OH·OW, K]·[K, CO]. */
+  sgemmLayer: number;
+  layer: ConvGeometry;
+  gflop: number;
+  /** Our conv engine on the layer, GFLOP/s. */
+  forward: number;
+  backpropInput: number;
+  backpropFilter: number;
+}
+
+function random(n: number, seed: number): Float32Array {
+  const a = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    a[i] = s / 2 ** 32 - 0.5;
+  }
+  return a;
+}
+
+/** Median seconds of `f` over `reps` runs after one warm-up run. */
+function time(f: () => void, reps: number): number {
+  f();
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    f();
+    ts.push((performance.now() - t0) / 1000);
+  }
+  return median(ts);
+}
+
+/** Run the measurements. */
+export function runKernels(layer: ConvGeometry, reps: number): KernelsResult {
+  const blas = loadBlas();
+  if (!isBlas(blas)) throw new Error(`no BLAS: ${blas.reason}`);
+  blas.setThreads(blas.threads);
+  const gemm = (m: number, n: number, k: number) => {
+    const a = random(m * k, 1), b = random(k * n, 2), c = new Float32Array(m * n);
+    return (2 * m * n * k) / time(() => blas.sgemm(false, false, m, n, k, 1, a, b, 0, c), reps) /
+      1e9;
+  };
+  const g = layer, K = g.kH * g.kW * g.inC, M = g.batch * g.outH * g.outW;
+  const sgemm2048 = gemm(2048, 2048, 2048);
+  const sgemmLayer = gemm(M, g.outC, K);
+  // The engine training uses; loading the C helper pins OpenBLAS to one thread (it
+  // parallelises itself), so it comes after the ceiling measurements.
+  const pool = new BufferPool();
+  const helper = loadHelper(blas.path, blas.threads);
+  const engine = "engine" in helper ? helper.engine : jsConvEngine(blas.sgemm, pool);
+  const ctx = { engine, pool };
+  const x = random(g.batch * g.inH * g.inW * g.inC, 3), w = random(K * g.outC, 4);
+  const y = new Float32Array(M * g.outC),
+    dx = new Float32Array(x.length),
+    dw = new Float32Array(w.length);
+  const flop = 2 * M * K * g.outC;
+  const rate = (f: () => void) => flop / time(f, reps) / 1e9;
+  return {
+    blas: blas.description,
+    engine: "engine" in helper ? helper.note : `JS (${helper.reason})`,
+    threads: blas.threads,
+    sgemm2048,
+    sgemmLayer,
+    layer,
+    gflop: flop / 1e9,
+    forward: rate(() => conv2dForward(ctx, x, w, g, y)),
+    backpropInput: rate(() => conv2dBackpropInput(ctx, y, w, g, dx)),
+    backpropFilter: rate(() => conv2dBackpropFilter(ctx, x, y, g, dw)),
+  };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { layer: { type: "string" }, reps: { type: "string", default: "5" } },
+  });
+  if (!values.layer) throw new Error("kernels_run: --layer '<ConvGeometry JSON>' is required");
+  console.log(JSON.stringify(runKernels(JSON.parse(values.layer), Number(values.reps))));
+}
