@@ -1,0 +1,137 @@
+/**
+ * `deno task notebook`: gets the notebooks ready to open. Installs the Deno kernelspec when it is
+ * missing (`deno jupyter --install`, with this deno), says which Jupyter is installed and how to
+ * start it, and opens nothing that needs a display. `--execute` runs both notebooks headless with
+ * nbconvert (what CI does) and writes the executed copies.
+ *
+ * @module
+ */
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { EXPERIMENT_ENV } from "./lab.ts";
+import {
+  executeNotebook,
+  findJupyter,
+  installKernel,
+  kernelStatus,
+  outputsOf,
+  readCells,
+} from "./jupyter.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+/** The notebooks, in the order to read them. */
+export const NOTEBOOKS = ["notebooks/ablation.ipynb", "notebooks/explore_variant.ipynb"];
+
+const HELP =
+  `deno task notebook [--execute] [--experiment NAME] [--store DIR] [--out DIR] [--force-kernel]
+
+Installs the Deno Jupyter kernel when missing and prints how to open the notebooks.
+  --execute          run both notebooks headless (jupyter nbconvert) and check them for errors
+  --experiment NAME  experiment the notebooks open (sets ${EXPERIMENT_ENV}; default quick/ablation)
+  --store DIR        artifact store (sets KEYPOINTGAN_STORE; default .cache/)
+  --out DIR          where --execute writes the executed copies (default .cache/notebooks/)
+  --force-kernel     reinstall the kernelspec so it runs this deno (${Deno.execPath()})`;
+
+const INSTALL_HINT = `No Jupyter front end (jupyter lab / jupyter notebook) found. Either of:
+  pip install jupyterlab                     JupyterLab 4: renders the Vega-Lite charts inline
+  sudo apt-get install jupyter-notebook      Debian/Ubuntu: classic Notebook (charts show as SVG)
+  VS Code + the Jupyter extension            open a .ipynb and pick the "Deno" kernel
+For headless runs (CI): sudo apt-get install jupyter-nbconvert python3-nbclient`;
+
+/** Entry point (`main.ts notebook`). */
+export async function run(args: string[]): Promise<number> {
+  const { values: o } = parseArgs({
+    args,
+    options: {
+      execute: { type: "boolean", default: false },
+      experiment: { type: "string" },
+      store: { type: "string" },
+      out: { type: "string" },
+      "force-kernel": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (o.help) return console.log(HELP), 0;
+  if (!await ensureKernel(o["force-kernel"])) return 1;
+  const env: Record<string, string> = {};
+  if (o.experiment) env[EXPERIMENT_ENV] = o.experiment;
+  if (o.store) env.KEYPOINTGAN_STORE = resolve(o.store);
+  const tools = await findJupyter();
+  if (o.execute) {
+    return await executeAll(tools.nbconvert, env, o.out ?? join(ROOT, ".cache/notebooks"));
+  }
+  if (!tools.ui) console.log(INSTALL_HINT);
+  printHowToOpen(tools.ui, env);
+  return 0;
+}
+
+/** Installs the kernelspec when missing; says when it runs another deno. */
+async function ensureKernel(force: boolean): Promise<boolean> {
+  const k = await kernelStatus();
+  if (!k.installed || force) {
+    const r = await installKernel(undefined, force);
+    if (r.code !== 0) {
+      console.error(`✖ deno jupyter --install failed:\n${r.stderr.trim()}`);
+      return false;
+    }
+    console.log(`✔ Deno kernel installed (runs ${Deno.execPath()})`);
+  } else if (k.deno && !sameFile(k.deno, Deno.execPath())) {
+    console.log(
+      `ℹ Deno kernel at ${k.dir} runs ${k.deno}, not this deno (${Deno.execPath()}); ` +
+        `--force-kernel points it here.`,
+    );
+  } else console.log(`✔ Deno kernel: ${k.dir} (runs ${k.deno ?? "deno"})`);
+  return true;
+}
+
+/** Same file after following links (`/usr/bin/deno` → the npm package's binary). */
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return Deno.realPathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  return real(a) === real(b);
+}
+
+function printHowToOpen(ui: "lab" | "notebook" | undefined, env: Record<string, string>): void {
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v} `).join("");
+  const nb = relative(Deno.cwd(), join(ROOT, "notebooks")) || ".";
+  console.log(`
+Open the notebooks (kernel "Deno"):
+  ${vars}jupyter ${ui ?? "lab"} ${nb}/${ui ? "" : "        (after installing Jupyter)"}
+  then ablation.ipynb (the paper, step by step) and explore_variant.ipynb (a new variant).
+  Headless / remote: add --no-browser and open the printed URL through an SSH tunnel.
+Experiment: $${EXPERIMENT_ENV} (default quick, else ablation; smoke = seconds).
+Store: $KEYPOINTGAN_STORE, else .cache/ — the same cache as deno task ablation.`);
+}
+
+/** Runs every notebook headless; 0 when none has an error output. */
+async function executeAll(
+  nbconvert: boolean,
+  env: Record<string, string>,
+  outDir: string,
+): Promise<number> {
+  if (!nbconvert) {
+    console.error(
+      "✖ jupyter nbconvert not found: sudo apt-get install jupyter-nbconvert python3-nbclient",
+    );
+    return 1;
+  }
+  await Deno.mkdir(outDir, { recursive: true });
+  let failed = 0;
+  for (const nb of NOTEBOOKS) {
+    const output = join(outDir, nb.replace(/^notebooks\//, ""));
+    const t0 = performance.now();
+    const r = await executeNotebook(join(ROOT, nb), { output, env });
+    const secs = ((performance.now() - t0) / 1000).toFixed(0);
+    const errors = r.code === 0 ? outputsOf(await readCells(output)).errors : [r.stderr.trim()];
+    if (errors.length) failed++;
+    console.log(`${errors.length ? "✖" : "✔"} ${nb} → ${output} (${secs}s)`);
+    for (const e of errors) console.log(`    ${e.split("\n").slice(-12).join("\n    ")}`);
+  }
+  return failed ? 1 : 0;
+}
