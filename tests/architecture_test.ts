@@ -26,10 +26,17 @@ async function sources(dir: string): Promise<string[]> {
   return out;
 }
 
+/** Drops whole-line comments (`// …`, JSDoc ` * …`): usage examples there are not imports. */
+function withoutCommentLines(code: string): string {
+  return code.split("\n").filter((l) => !/^\s*(\/\/|\*|\/\*)/.test(l)).join("\n");
+}
+
 async function imports(files: string[]): Promise<Import[]> {
   const out: Import[] = [];
   for (const file of files) {
-    for (const spec of scanSpecifiers(await Deno.readTextFile(join(ROOT, file)))) {
+    for (
+      const spec of scanSpecifiers(withoutCommentLines(await Deno.readTextFile(join(ROOT, file))))
+    ) {
       const local = spec.startsWith(".");
       out.push({
         file,
