@@ -25,6 +25,11 @@ export interface NodeSpec {
   readonly code: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly inputs: Readonly<Record<string, SpecInput>>;
+  /**
+   * The experiment's name, for experiment-level (fan-in) nodes only: their outputs describe the
+   * experiment (its name is printed in the report), so two experiments never share one.
+   */
+  readonly experiment?: string;
 }
 
 const fileEntry = z.strictObject({
@@ -45,6 +50,7 @@ export const manifestSchema = z.object({
     code: z.string(),
     params: z.record(z.string(), z.unknown()),
     inputs: z.record(z.string(), z.unknown()),
+    experiment: z.string().optional(),
   }),
   code: z.object({
     files: z.record(z.string(), z.string()),

@@ -5,7 +5,8 @@
  * several variants.
  *
  * key = SHA-256(canonical JSON of { format, stage, version, code fingerprint, resolved params,
- *                                   input keys (with variant labels for fan-in inputs) })
+ *                                   input keys (with variant labels for fan-in inputs),
+ *                                   experiment name (fan-in nodes only) })
  *
  * @module
  */
@@ -80,7 +81,14 @@ export function buildPlan(
         exp,
         (v, s) => keys.get(at(v, s))!,
       );
-      const node = makeNode(project, stage, run.params[stage], inputs, codes.get(stage)!);
+      const node = makeNode(
+        project,
+        stage,
+        run.params[stage],
+        inputs,
+        codes.get(stage)!,
+        once ? exp.name : undefined,
+      );
       const labels = once ? exp.runs.map((r) => r.label) : [run.label];
       const existing = nodes.get(node.key);
       if (existing) existing.variants.push(...labels.filter((l) => !existing.variants.includes(l)));
@@ -161,6 +169,7 @@ function makeNode(
   params: Record<string, unknown>,
   inputs: Record<string, SpecInput>,
   code: Fingerprint,
+  experiment: string | undefined,
 ) {
   const def = project.registry[stage];
   const spec: NodeSpec = {
@@ -170,6 +179,7 @@ function makeNode(
     code: code.hash,
     params,
     inputs,
+    ...(experiment === undefined ? {} : { experiment }),
   };
   const deps = new Set<string>();
   for (const v of Object.values(inputs)) {
