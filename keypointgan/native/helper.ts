@@ -282,14 +282,12 @@ function cString(text: string): Uint8Array {
   return new TextEncoder().encode(text + "\0");
 }
 
+/** CPU model and flags (the library is built with -march=native), for the cache key. */
 function cpuModel(): string {
-  try {
-    const info = Deno.readTextFileSync("/proc/cpuinfo");
-    return (info.match(/^model name\s*:.*$/m)?.[0] ?? "") +
-      (info.match(/^flags\s*:.*$/m)?.[0] ?? "");
-  } catch {
-    return `${Deno.build.os}-${Deno.build.arch}`;
-  }
+  const info = readCpuinfo();
+  if (!info) return `${Deno.build.os}-${Deno.build.arch}-${navigator.hardwareConcurrency}`;
+  return (info.match(/^model name\s*:.*$/m)?.[0] ?? "") +
+    (info.match(/^flags\s*:.*$/m)?.[0] ?? "");
 }
 
 function hashHex(text: string): string {
