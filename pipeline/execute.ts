@@ -12,7 +12,7 @@ import { removeIfExists } from "./fsutil.ts";
 import type { JobInput, NodeEvent, NodeJob, NodeOutcome } from "./job.ts";
 import { acquireLock, type LockOptions } from "./lock.ts";
 import { NodeLog } from "./node_log.ts";
-import type { ArtifactRef, StageDef, StageRegistry, StageSummary } from "./stage.ts";
+import type { ArtifactRef, MissingInput, StageDef, StageRegistry, StageSummary } from "./stage.ts";
 import type { Store } from "./store.ts";
 import { checkOutputs, checkSummary, cleanStaging } from "./outputs.ts";
 
@@ -48,7 +48,7 @@ export async function executeNode(job: NodeJob, opts: ExecuteOptions): Promise<N
   try {
     if (!job.force) {
       const v = await opts.store.verify(job.key);
-      if (v.status === "ok") {
+      if (v.status === "ok" && !v.manifest.missing?.length) {
         return { status: "hit", seconds: seconds(), summary: v.manifest.summary };
       }
       if (v.status === "corrupt") await opts.store.discard(job.key);
@@ -73,10 +73,11 @@ async function compute(
   try {
     if (stage === undefined) throw new Error(`stage "${job.stage}" is not in the registry`);
     await Deno.mkdir(workDir, { recursive: true });
-    const inputs = await resolveInputs(opts.store, job.inputs);
+    const { inputs, missing } = await resolveInputs(opts.store, stage, job.inputs);
     const summary = await stage.run({
       params: job.spec.params as never,
       inputs,
+      missing,
       outDir: staging,
       workDir,
       key: job.key,
@@ -89,7 +90,12 @@ async function compute(
     }) ?? {};
     checkSummary(summary);
     await checkOutputs(stage, staging);
-    await opts.store.commit(job.key, staging, manifestOf(job, stage, summary, started, seconds()));
+    const missed = Object.values(missing).flat().map((m) => m.key);
+    await opts.store.commit(
+      job.key,
+      staging,
+      manifestOf(job, stage, summary, started, seconds(), missed),
+    );
     await removeIfExists(workDir);
     await removeIfExists(opts.store.failedPath(job.key));
     return { status: "ran", seconds: seconds(), summary, log: log.path };
@@ -120,8 +126,13 @@ async function compute(
   }
 }
 
-async function resolveInputs(store: Store, inputs: Readonly<Record<string, JobInput>>) {
+async function resolveInputs(
+  store: Store,
+  stage: StageDef,
+  inputs: Readonly<Record<string, JobInput>>,
+) {
   const out: Record<string, ArtifactRef | ArtifactRef[] | undefined> = {};
+  const missing: Record<string, MissingInput[]> = {};
   const ref = async (
     key: string,
     variants: readonly string[],
@@ -142,14 +153,27 @@ async function resolveInputs(store: Store, inputs: Readonly<Record<string, JobIn
   };
   for (const [name, input] of Object.entries(inputs)) {
     if (input === null) out[name] = undefined;
-    else if (Array.isArray(input)) {
+    else if (Array.isArray(input) && stage.inputs[name]?.partial) {
+      const refs: ArtifactRef[] = [];
+      missing[name] = [];
+      for (const i of input) {
+        if ((await store.verify(i.key)).status === "ok") {
+          refs.push(await ref(i.key, i.variants, i.variant));
+        } else {
+          const failure = await store.readFailure(i.key);
+          const reason = failure ? failure.error.split("\n")[0] : "not computed";
+          missing[name].push({ key: i.key, variant: i.variant, reason });
+        }
+      }
+      out[name] = refs;
+    } else if (Array.isArray(input)) {
       out[name] = await Promise.all(input.map((i) => ref(i.key, i.variants, i.variant)));
     } else {
       const single = input as { key: string; variants: readonly string[] };
       out[name] = await ref(single.key, single.variants);
     }
   }
-  return out;
+  return { inputs: out, missing };
 }
 
 function manifestOf(
@@ -158,6 +182,7 @@ function manifestOf(
   summary: StageSummary,
   started: Date,
   seconds: number,
+  missing: readonly string[],
 ) {
   return {
     format: job.spec.format as 1,
@@ -175,5 +200,6 @@ function manifestOf(
     seconds,
     host: hostname(),
     deno: Deno.version.deno,
+    ...(missing.length ? { missing: [...missing] } : {}),
   };
 }

@@ -60,6 +60,8 @@ export const manifestSchema = z.object({
   summary: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
   experiment: z.string(),
   variants: z.array(z.string()),
+  /** Keys of partial fan-in inputs that had no artifact: such an artifact is never a hit. */
+  missing: z.array(z.string()).optional(),
   runId: z.string(),
   started: z.string(),
   finished: z.string(),

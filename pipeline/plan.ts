@@ -34,6 +34,8 @@ export interface PlanNode {
   readonly code: Fingerprint;
   /** Keys of the upstream nodes (deduplicated). */
   readonly deps: readonly string[];
+  /** The deps reached only through partial fan-in inputs: a failure there does not skip this node. */
+  readonly partialDeps: readonly string[];
   /** Relative cost (stage.cost), for the overall ETA. */
   readonly cost: number;
   /** Cached or will run (and why); set by `explainPlan`. */
@@ -181,10 +183,14 @@ function makeNode(
     inputs,
     ...(experiment === undefined ? {} : { experiment }),
   };
-  const deps = new Set<string>();
-  for (const v of Object.values(inputs)) {
-    if (typeof v === "string") deps.add(v);
-    else if (Array.isArray(v)) v.forEach((i) => deps.add(i.key));
+  const deps = new Set<string>(), strict = new Set<string>();
+  for (const [name, v] of Object.entries(inputs)) {
+    const partial = def.inputs[name]?.partial === true;
+    const keys = typeof v === "string" ? [v] : Array.isArray(v) ? v.map((i) => i.key) : [];
+    for (const k of keys) {
+      deps.add(k);
+      if (!partial) strict.add(k);
+    }
   }
   return {
     key: hashJson(spec),
@@ -194,6 +200,7 @@ function makeNode(
     spec,
     code,
     deps: [...deps],
+    partialDeps: [...deps].filter((k) => !strict.has(k)),
     cost: Math.max(0, def.cost?.(params as never) ?? 1),
     state: { status: "run", reasons: [], resumes: false } as NodeState,
   };

@@ -32,6 +32,8 @@ export interface RunPlanOptions {
 export type Outcomes = Map<string, NodeOutcome>;
 
 const DONE = new Set(["ran", "hit"]);
+/** Upstream outcomes a partial fan-in input tolerates (an abort still stops it). */
+const PARTIAL_OK = new Set(["failed", "skipped"]);
 
 /** Runs the plan's nodes that are not cached; resolves when every wanted node has an outcome. */
 export async function runPlan(plan: Plan, opts: RunPlanOptions): Promise<Outcomes> {
@@ -47,8 +49,9 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions): Promise<Outcome
   while (true) {
     for (const node of plan.nodes) {
       if (!wanted.has(node.key) || outcomes.has(node.key) || running.has(node.key)) continue;
-      const bad = node.deps.map((d) => [d, outcomes.get(d)] as const).find(([, o]) =>
-        o && !DONE.has(o.status)
+      const bad = node.deps.map((d) => [d, outcomes.get(d)] as const).find(([d, o]) =>
+        o && !DONE.has(o.status) &&
+        !(node.partialDeps.includes(d) && PARTIAL_OK.has(o.status))
       );
       if (bad) {
         const up = plan.byKey.get(bad[0])!;

@@ -41,6 +41,21 @@ export interface InputSpec {
   readonly from?: "variant" | "all";
   /** An optional input is left out (undefined) when the upstream stage is not planned. */
   readonly optional?: boolean;
+  /**
+   * Fan-in only (`from: "all"`): run even when some upstream nodes failed or were skipped. The
+   * array then holds the artifacts that exist; the others are listed in `ctx.missing[name]`.
+   * Such a partial result is never a cache hit: it is recomputed on every run until complete.
+   */
+  readonly partial?: boolean;
+}
+
+/** An element of a partial fan-in input that has no artifact (see `InputSpec.partial`). */
+export interface MissingInput {
+  readonly key: string;
+  /** The run label the element belongs to. */
+  readonly variant: string;
+  /** Why there is no artifact (the upstream failure's first line, or "not computed"). */
+  readonly reason: string;
 }
 
 /** Progress of a long stage: `done` of `total` units (e.g. training steps). */
@@ -73,6 +88,8 @@ export interface StageContext<P> {
   progress: ProgressFn;
   /** Aborted on Ctrl-C: long stages should checkpoint and throw promptly. */
   readonly signal: AbortSignal;
+  /** Partial fan-in inputs: input name → the elements without an artifact (usually empty). */
+  readonly missing: Readonly<Record<string, readonly MissingInput[]>>;
 }
 
 /** Scalars a stage may return for the run ledger (e.g. final losses, errors, backend). */

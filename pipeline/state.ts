@@ -31,7 +31,9 @@ export type Reason =
     readonly files: readonly string[];
     readonly packages: readonly string[];
   }
-  | { readonly kind: "input"; readonly inputs: readonly string[] };
+  | { readonly kind: "input"; readonly inputs: readonly string[] }
+  /** The last result was made without some partial fan-in inputs (they failed or were skipped). */
+  | { readonly kind: "partial"; readonly missing: number };
 
 /** A node's state before running. */
 export type NodeState =
@@ -64,6 +66,14 @@ export async function explainPlan(
       continue;
     }
     const v = await store.verify(node.key);
+    if (v.status === "ok" && v.manifest.missing?.length) {
+      node.state = {
+        status: "run",
+        reasons: [{ kind: "partial", missing: v.manifest.missing.length }],
+        resumes: false,
+      };
+      continue;
+    }
     if (v.status === "ok") {
       node.state = { status: "cached", runId: v.manifest.runId, summary: v.manifest.summary };
       continue;
@@ -173,5 +183,7 @@ function describeReason(r: Reason): string {
       return `code changed: ${[...r.files, ...r.packages].join(", ")}`;
     case "input":
       return `input changed: ${r.inputs.join(", ")}`;
+    case "partial":
+      return `last result lacked ${r.missing} failed/skipped input(s)`;
   }
 }

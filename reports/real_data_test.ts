@@ -54,6 +54,7 @@ function ctxOf(inputs: EvaluationInput[]): ReportContext {
     charts: [],
     figures: new Map(),
     contactSheets: [],
+    missing: [],
   };
 }
 

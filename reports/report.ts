@@ -30,6 +30,19 @@ export interface ReportContext {
   readonly figures: ReadonlyMap<string, readonly FigureBlock[]>;
   /** One contact sheet per dataset. */
   readonly contactSheets: readonly FigureBlock[];
+  /** Runs whose evaluation is missing (their training failed or was skipped). */
+  readonly missing: readonly MissingRun[];
+}
+
+/** A run of the experiment without an evaluation, and why. */
+export interface MissingRun {
+  readonly variant: string;
+  readonly reason: string;
+}
+
+/** "label — reason" lines for the runs without an evaluation. */
+export function missingLines(missing: readonly MissingRun[]): string[] {
+  return missing.map((m) => `${m.variant} — ${m.reason}`);
 }
 
 /** Builds one report section, or null when the evaluations have nothing for it. */
@@ -63,6 +76,12 @@ function summarySection(ctx: ReportContext): Section {
           list((r) => r.model.perceptual)
         }; ` +
         `training steps: ${list((r) => r.model.steps)}.`,
+        ...(ctx.missing.length
+          ? [
+            `${ctx.missing.length} run(s) have no evaluation (failed or skipped; their cells read ` +
+            `"not run"): ${missingLines(ctx.missing).join("; ")}.`,
+          ]
+          : []),
         ...datasets.map((d) => `Dataset ${d}.`),
         "Each table cell shows our value (mean ± sd over seeds when there are several), the paper's value, " +
         "and the evaluations behind our number (see Provenance). The paper's values were measured on its " +
@@ -177,6 +196,8 @@ export interface ReportOptions {
   readonly contactSheets?: readonly FigureBlock[];
   /** Sections inserted before Provenance (e.g. "Real data"). */
   readonly extraSections?: readonly SectionBuilder[];
+  /** Runs without an evaluation (partial fan-in), listed in the summary. */
+  readonly missing?: readonly MissingRun[];
 }
 
 /** The whole report as data. */
@@ -190,6 +211,7 @@ export function buildReport(inputs: readonly EvaluationInput[], opts: ReportOpti
     charts: buildCharts(inputs, tables),
     figures: opts.figures ?? new Map(),
     contactSheets: opts.contactSheets ?? [],
+    missing: opts.missing ?? [],
   };
   const build = (bs: readonly SectionBuilder[]) =>
     bs.map((b) => b(ctx)).filter((s): s is Section => s !== null);

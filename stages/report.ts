@@ -23,7 +23,7 @@ import { renderTablesCsv } from "../reports/render_csv.ts";
 import { renderTablesMarkdown } from "../reports/render_markdown.ts";
 import { renderTablesText } from "../reports/render_text.ts";
 import { type FigureMode, figureRefs } from "../reports/figure_select.ts";
-import { buildReport, provenanceRows } from "../reports/report.ts";
+import { buildReport, missingLines, provenanceRows } from "../reports/report.ts";
 import { realDataSection } from "../reports/real_data.ts";
 import { renderSvg } from "../reports/svg.ts";
 import type { EvaluationInput, FigureBlock } from "../reports/types.ts";
@@ -118,7 +118,9 @@ export default defineStage({
   description:
     "Paper Tables 1–5 (ours beside the paper), paper claims, and the offline HTML report",
   params,
-  inputs: { evaluations: { stage: "evaluate", from: "all" } },
+  // Partial: a failed training must not hide every other table; its cells read "not run" and
+  // the report names it (and is recomputed on the next run until complete).
+  inputs: { evaluations: { stage: "evaluate", from: "all", partial: true } },
   outputs: [
     "tables.txt",
     "tables.md",
@@ -134,8 +136,13 @@ export default defineStage({
     const refs = ctx.inputs.evaluations as ArtifactRef[];
     const inputs = await readEvaluations(refs, ctx.experiment);
     const extras = await readFigures(refs, inputs, ctx.params.figures);
+    const missing = (ctx.missing.evaluations ?? []).map((m) => ({
+      variant: m.variant,
+      reason: m.reason,
+    }));
     const rep = buildReport(inputs, {
       experiment: ctx.experiment,
+      missing,
       title: ctx.params.title || undefined,
       ...extras,
       extraSections: [realDataSection],
@@ -145,9 +152,14 @@ export default defineStage({
     // The store's location is the user's (default .cache/); the key is this artifact's.
     const where =
       `HTML report: .cache/artifacts/${ctx.key}/report.html (default store; else <store>/artifacts/…)`;
+    const gone = missing.length
+      ? `Runs without an evaluation (cells read "not run"):\n${
+        missingLines(missing).map((l) => `  ✖ ${l}`).join("\n")
+      }\n`
+      : "";
     await Deno.writeTextFile(
       out("tables.txt"),
-      `${renderTablesText(rep.tables, prov)}\n${where}\n`,
+      `${renderTablesText(rep.tables, prov)}\n${gone}${where}\n`,
     );
     await Deno.writeTextFile(out("tables.md"), renderTablesMarkdown(rep.title, rep.tables, prov));
     await Deno.writeTextFile(out("tables.csv"), renderTablesCsv(rep.tables, prov));

@@ -51,6 +51,7 @@ async function fixtureArtifacts(root: string): Promise<ArtifactRef[]> {
 function context(
   refs: ArtifactRef[],
   outDir: string,
+  missing: StageContext<unknown>["missing"] = {},
 ): StageContext<ReturnType<typeof report.params.parse>> {
   return {
     params: report.params.parse({}),
@@ -64,6 +65,7 @@ function context(
     log: () => {},
     progress: () => {},
     signal: new AbortController().signal,
+    missing,
   };
 }
 
@@ -107,6 +109,27 @@ Deno.test("report stage: writes exactly its outputs from the evaluations", async
     assert.equal(claims.claims.length, 17);
     const html = await Deno.readTextFile(join(out, "report.html"));
     assert.equal((html.match(/data:image\/png;base64,/g) ?? []).length, 2); // figure + contact sheet
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("report stage: runs without an evaluation are named in tables.txt and the HTML", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const refs = await fixtureArtifacts(join(root, "in"));
+    const out = join(root, "out");
+    await Deno.mkdir(out);
+    const gone = {
+      key: "f".repeat(64),
+      variant: "bottleneck[humans]",
+      reason: "Training diverged",
+    };
+    await report.run(context(refs, out, { evaluations: [gone] }));
+    const text = await Deno.readTextFile(join(out, "tables.txt"));
+    assert.match(text, /✖ bottleneck\[humans\] — Training diverged/);
+    const html = await Deno.readTextFile(join(out, "report.html"));
+    assert.ok(html.includes("bottleneck[humans] — Training diverged"));
   } finally {
     await Deno.remove(root, { recursive: true });
   }
