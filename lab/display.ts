@@ -51,14 +51,17 @@ export function jupyterDisplay():
  * Displays each value now, inside the cell (`Deno.jupyter.display`, awaited); outside Jupyter,
  * prints its text form. Prefer `await show(x)` to ending a cell with `x`: Deno 2.9's kernel
  * sometimes publishes a cell's final value after reporting the cell idle, and front ends and
- * nbconvert then drop it (measured: 11 of 100 results lost; 0 of 50 explicit displays).
+ * nbconvert then drop it (measured: 11 of 100 results lost; 0 of 50 explicit displays); its
+ * console output can also be lost or land in the next cell, so `show("text")` for messages.
  */
 export async function show(...values: unknown[]): Promise<void> {
   const j = inJupyter()
-    ? (Deno as unknown as { jupyter: { display(v: unknown): Promise<void> } }).jupyter
+    ? (Deno as unknown as { jupyter: { display(v: unknown, o?: object): Promise<void> } }).jupyter
     : undefined;
   for (const v of values) {
-    if (j) await j.display(v);
+    // Text goes out as a display too: console output can land in the wrong cell or be lost.
+    if (j && typeof v === "string") await j.display({ "text/plain": v }, { raw: true });
+    else if (j) await j.display(v);
     else if (v && typeof v === "object" && JUPYTER_DISPLAY in v) {
       console.log((await (v as Displayable)[JUPYTER_DISPLAY]())["text/plain"] ?? v);
     } else console.log(v);

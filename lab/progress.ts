@@ -53,8 +53,8 @@ export class ProgressLine {
       }
       this.#printTenth(e.node.key, label, e.event.done, e.event.total);
     } else if (e.type === "node-event" && e.event.type === "warn") {
-      // Warnings reach the notebook (stderr); plain log lines stay in the node's log file.
-      console.warn(`⚠ ${label}: ${e.event.message}`);
+      // Warnings reach the notebook; plain log lines stay in the node's log file.
+      this.#warn(`⚠ ${label}: ${e.event.message}`);
     } else if (e.type === "node-end") {
       this.#active.delete(e.node.key);
       const s = e.outcome.status;
@@ -104,6 +104,13 @@ export class ProgressLine {
     // Updates are chained so they reach the kernel in order.
     this.#pending = this.#pending.then(() => show(bundle, { display_id: this.#id, update }))
       .catch(() => {});
+  }
+
+  /** A warning: its own display in the notebook (console output may land in another cell). */
+  #warn(text: string): void {
+    const show = this.#display;
+    if (show === undefined) return void console.warn(text);
+    this.#pending = this.#pending.then(() => show({ "text/plain": text }, {})).catch(() => {});
   }
 
   /** Outside Jupyter: a line per node start/end. */

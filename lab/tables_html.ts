@@ -113,7 +113,7 @@ function measurementHtml(items: readonly LabeledEvaluation[]): string {
       ? `<tr class="group"><th colspan="${head.length + 1}">${esc(s.title)}</th></tr>`
       : "") +
     s.rows.map((r) =>
-      `<tr><th class="row" style="white-space: nowrap">${esc(r.label)}</th>${
+      `<tr><th class="row" style="white-space: nowrap; max-width: none">${esc(r.label)}</th>${
         r.values.map((v) => `<td><span class="ours">${cell(v)}</span></td>`).join("")
       }</tr>`
     ).join("")

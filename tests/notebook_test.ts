@@ -43,6 +43,10 @@ Deno.test("committed notebooks: nbformat 4, Deno kernel, cell ids, no outputs or
       sourceOf(c).trim().split("\n").pop()!.replace(/\s*\/\/.*$/, "");
     const bare = cells.filter((c) => c.cell_type === "code" && !/[;}]$/.test(lastLine(c)));
     assert.deepEqual(bare.map(sourceOf), [], `${nb}: end display cells with await show(x)`);
+    const logs = cells.filter((c) =>
+      c.cell_type === "code" && /console\.(log|error)/.test(sourceOf(c))
+    );
+    assert.deepEqual(logs.map(sourceOf), [], `${nb}: show("text") instead of console output`);
   }
 });
 
