@@ -255,7 +255,10 @@ function failureText(
   const failed = [...outcomes].filter(([, o]) => o.status === "failed" || o.status === "aborted")
     .map(([k, o]) => {
       const n = p.byKey.get(k)!;
-      return `  ✖ ${n.stage} (${n.variants.join(", ")}): ${o.error ?? o.status}${
+      const what = o.status === "aborted"
+        ? "interrupted (its state is saved: running the cell again resumes)"
+        : o.error ?? o.status;
+      return `  ✖ ${n.stage} (${n.variants.join(", ")}): ${what}${
         o.log ? `\n    log: ${o.log}` : ""
       }`;
     });

@@ -9,7 +9,8 @@
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { EXPERIMENT_ENV } from "./lab.ts";
+import { ExperimentError } from "../pipeline/mod.ts";
+import { EXPERIMENT_ENV, Lab } from "./lab.ts";
 import {
   executeNotebook,
   findJupyter,
@@ -59,6 +60,14 @@ export async function run(args: string[]): Promise<number> {
   if (o.store) env.KEYPOINTGAN_STORE = resolve(o.store);
   const tools = await findJupyter();
   if (o.execute) {
+    // Validate the experiment here, before starting Jupyter: errors name the file and the path.
+    try {
+      await Lab.open(o.experiment, { store: o.store });
+    } catch (e) {
+      if (!(e instanceof ExperimentError)) throw e;
+      console.error(e.message);
+      return 2;
+    }
     return await executeAll(tools.nbconvert, env, o.out ?? join(ROOT, ".cache/notebooks"));
   }
   if (!tools.ui) console.log(INSTALL_HINT);
