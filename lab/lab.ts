@@ -31,7 +31,7 @@ import {
 } from "../pipeline/mod.ts";
 import { globals, registry } from "../stages/mod.ts";
 import { compare, type Comparison } from "./compare.ts";
-import { JUPYTER_DISPLAY, labHtml, type MimeBundle } from "./display.ts";
+import { JUPYTER_DISPLAY, labHtml, type MimeBundle, show } from "./display.ts";
 import { type ArtifactHandle, handleFor, type HandleOf } from "./handles.ts";
 import { PlanView } from "./plan_view.ts";
 import { ProgressLine } from "./progress.ts";
@@ -199,10 +199,16 @@ export class Lab {
     );
     await progress?.finish(result.ok);
     const outcome = result.outcomes.get(node.key)!;
+    const what = `${stage}${label ? ` for ${label}` : ""}`;
     if (outcome.status !== "ran" && outcome.status !== "hit") {
-      throw new Error(failureText(p, result.outcomes, stage, label));
+      throw new Error(`${what} did not complete:\n${failureLines(p, result.outcomes)}`);
     }
-    const ref = (await readArtifact(this.store, node.key, node.variants))!;
+    // A fan-in with partial inputs (the report) runs despite failed variants: say which.
+    if (!result.ok) await show(`⚠ ${what} ran without:\n${failureLines(p, result.outcomes)}`);
+    const ref = await readArtifact(this.store, node.key, node.variants);
+    if (ref === undefined) {
+      throw new Error(`${stage}: artifact ${node.key.slice(0, 12)} does not verify after the run`);
+    }
     return handleFor(ref, label ?? this.name, {
       status: outcome.status === "hit" ? "cached" : "ran",
       seconds: (performance.now() - t0) / 1000,
@@ -245,14 +251,9 @@ function upstream(p: Plan, key: string): string[] {
   return [...out];
 }
 
-/** What failed, with each failed node's error and log (the CLI's summary says the same). */
-function failureText(
-  p: Plan,
-  outcomes: Awaited<ReturnType<typeof run>>["outcomes"],
-  stage: string,
-  label?: string,
-): string {
-  const failed = [...outcomes].filter(([, o]) => o.status === "failed" || o.status === "aborted")
+/** One line per failed or interrupted node: its error and log (as the CLI's summary says). */
+function failureLines(p: Plan, outcomes: Awaited<ReturnType<typeof run>>["outcomes"]): string {
+  return [...outcomes].filter(([, o]) => o.status === "failed" || o.status === "aborted")
     .map(([k, o]) => {
       const n = p.byKey.get(k)!;
       const what = o.status === "aborted"
@@ -261,8 +262,7 @@ function failureText(
       return `  ✖ ${n.stage} (${n.variants.join(", ")}): ${what}${
         o.log ? `\n    log: ${o.log}` : ""
       }`;
-    });
-  return `${stage}${label ? ` for ${label}` : ""} did not complete:\n${failed.join("\n")}`;
+    }).join("\n");
 }
 
 /** Runs `f` with an AbortSignal that Ctrl-C / the notebook's interrupt (SIGINT) aborts. */
