@@ -1,6 +1,6 @@
 /**
  * Layers as plain functions over a `ParamStore`, NHWC, reproducing PyTorch semantics
- * (digest §12): symmetric conv padding via explicit `tf.pad` + 'valid', bilinear resizing
+ * (digest §12): symmetric conv padding (TF.js explicit numeric padding), bilinear resizing
  * with `align_corners=False` written with differentiable slices (TF.js's CPU
  * `ResizeBilinearGrad` ignores half-pixel centres, so `tf.image.resizeBilinear` would give
  * wrong gradients), InstanceNorm via moments, BatchNorm with running statistics.
@@ -29,8 +29,9 @@ export function conv2d(
   pad: number,
 ): tf.Tensor4D {
   const w = store.get(`${name}/w`) as tf.Tensor4D; // [k, k, Cin, Cout]
-  const xp = pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : x;
-  const y = tf.conv2d(xp, w, stride, "valid");
+  // A numeric pad is TF.js's explicit symmetric zero padding: PyTorch's `padding=pad`, without
+  // a separate Pad op (and its gradient) per layer.
+  const y = tf.conv2d(x, w, stride, pad > 0 ? pad : "valid");
   return store.has(`${name}/b`) ? tf.add(y, store.get(`${name}/b`)) : y;
 }
 
