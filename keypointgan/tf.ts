@@ -25,12 +25,7 @@ import {
   nativeEnv,
   toKernelConfigs,
 } from "./native/mod.ts";
-import {
-  ENABLE_NATIVE,
-  localPackageEntry,
-  speedupHint,
-  webgpuSkipReason,
-} from "./native/probe.ts";
+import { ENABLE_NATIVE, localPackageEntry, speedupHint, webgpuSkipReason } from "./native/probe.ts";
 
 export { tf };
 

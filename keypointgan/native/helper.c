@@ -13,14 +13,17 @@
  * added in thread order, so results depend only on the thread count and chunk size.
  * Build flags keep IEEE semantics: no -ffast-math, no FMA contraction.
  */
+#define _GNU_SOURCE /* dladdr, RTLD_NODELETE */
 #include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define KPG_VERSION 6
+#define KPG_VERSION 9
 #define MAX_THREADS 64
 
 /* Conv geometry, same fields and order as ConvGeometry in conv.ts. */
@@ -35,66 +38,108 @@ enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
 
 /* ---------------------------------------------------------------- thread pool */
 
-typedef void (*task_fn)(void *ctx, int tid, int nthreads);
+/* Work is cut into `nparts` parts that the calling thread and the workers claim from an
+   atomic counter. On a busy machine a worker may not be scheduled for milliseconds: the caller
+   then simply does every part itself instead of waiting at a barrier. Results never depend on
+   which thread ran a part (scratch is per thread, partial sums per part). */
+typedef void (*task_fn)(void *ctx, int part, int nparts, int tid);
 static int nthreads = 1;
 static pthread_t workers[MAX_THREADS];
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv_start = PTHREAD_COND_INITIALIZER, cv_done = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t cv_start = PTHREAD_COND_INITIALIZER;
 static task_fn cur_fn;
 static void *cur_ctx;
-static unsigned generation;
-static int pending;
+static int cur_parts;
+static unsigned published; /* job generation, under mu */
+static _Atomic uint64_t job_word; /* (generation << 32) | next part */
+static _Atomic int busy;           /* workers inside a job */
+
+/* Claim and run parts of job `gen` until none is left. */
+static void claim_parts(unsigned gen, task_fn fn, void *ctx, int nparts, int tid) {
+  for (;;) {
+    uint64_t w = atomic_load(&job_word);
+    if ((unsigned)(w >> 32) != gen || (int)(w & 0xffffffffu) >= nparts) return;
+    if (atomic_compare_exchange_weak(&job_word, &w, w + 1)) fn(ctx, (int)(w & 0xffffffffu), nparts, tid);
+  }
+}
 
 static void *worker_main(void *arg) {
   const int tid = (int)(intptr_t)arg;
   unsigned seen = 0;
   for (;;) {
     pthread_mutex_lock(&mu);
-    while (generation == seen) pthread_cond_wait(&cv_start, &mu);
-    seen = generation;
+    while (published == seen) pthread_cond_wait(&cv_start, &mu);
+    seen = published;
     task_fn fn = cur_fn;
     void *ctx = cur_ctx;
+    int nparts = cur_parts;
     pthread_mutex_unlock(&mu);
-    fn(ctx, tid, nthreads);
-    pthread_mutex_lock(&mu);
-    if (--pending == 0) pthread_cond_signal(&cv_done);
-    pthread_mutex_unlock(&mu);
+    atomic_fetch_add(&busy, 1);
+    claim_parts(seen, fn, ctx, nparts, tid);
+    atomic_fetch_sub(&busy, 1);
   }
   return 0;
 }
 
-/* Run fn(ctx, tid, T) on every thread (the caller is thread 0) and wait for all. */
-static void run_parallel(task_fn fn, void *ctx, int use_threads) {
-  if (nthreads == 1 || !use_threads) {
-    fn(ctx, 0, 1);
+static void run_parts_locked(task_fn fn, void *ctx, int nparts);
+
+/* One job at a time: several Deno isolates (workers, test modules) share this library. */
+static pthread_mutex_t job_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Run fn over `nparts` parts (the caller is thread 0) and return when all are done. */
+static void run_parts(task_fn fn, void *ctx, int nparts) {
+  if (nthreads == 1 || nparts <= 1) {
+    for (int p = 0; p < nparts; p++) fn(ctx, p, nparts, 0);
     return;
   }
+  pthread_mutex_lock(&job_mu);
+  run_parts_locked(fn, ctx, nparts);
+  pthread_mutex_unlock(&job_mu);
+}
+
+static void run_parts_locked(task_fn fn, void *ctx, int nparts) {
   pthread_mutex_lock(&mu);
+  const unsigned gen = ++published;
   cur_fn = fn;
   cur_ctx = ctx;
-  pending = nthreads - 1;
-  generation++;
+  cur_parts = nparts;
+  atomic_store(&job_word, (uint64_t)gen << 32);
   pthread_cond_broadcast(&cv_start);
   pthread_mutex_unlock(&mu);
-  fn(ctx, 0, nthreads);
-  pthread_mutex_lock(&mu);
-  while (pending > 0) pthread_cond_wait(&cv_done, &mu);
-  pthread_mutex_unlock(&mu);
+  claim_parts(gen, fn, ctx, nparts, 0);
+  /* A worker that claimed a part is still in `busy`; one that arrives later finds no part. */
+  while (atomic_load(&busy) > 0) sched_yield();
 }
 
-/* Per-thread scratch buffers, grown on demand and kept. */
-static float *scratch[2][MAX_THREADS];
-static size_t scratch_cap[2][MAX_THREADS];
+/* Parts for n elements of memory-bound work: ≥ 32 Ki elements each, a few per thread. */
+static int parts_for(int64_t n) {
+  if (nthreads == 1 || n < 65536) return 1;
+  int64_t p = n / 32768;
+  return (int)(p < 4 * nthreads ? p : 4 * nthreads);
+}
 
-static float *get_scratch(int which, int tid, size_t n) {
-  if (scratch_cap[which][tid] < n) {
-    free(scratch[which][tid]);
-    size_t bytes = (n * sizeof(float) + 63) & ~(size_t)63;
-    scratch[which][tid] = aligned_alloc(64, bytes);
-    scratch_cap[which][tid] = scratch[which][tid] ? n : 0;
+/* Patch buffers: one per OS thread (workers, and every JS thread that calls in), grown on
+   demand and kept. */
+static _Thread_local float *tl_cols;
+static _Thread_local size_t tl_cols_cap;
+
+static float *grow(float **buf, size_t *cap, size_t n) {
+  if (*cap < n) {
+    free(*buf);
+    *buf = aligned_alloc(64, (n * sizeof(float) + 63) & ~(size_t)63);
+    *cap = *buf ? n : 0;
   }
-  return scratch[which][tid];
+  return *buf;
 }
+
+static float *cols_scratch(size_t n) { return grow(&tl_cols, &tl_cols_cap, n); }
+
+/* Partial sums of the filter gradient, one per part (parts > 1 only run inside run_parts,
+   which admits one job at a time). */
+static float *partials[MAX_THREADS];
+static size_t partials_cap[MAX_THREADS];
+
+static float *partial_scratch(int part, size_t n) { return grow(&partials[part], &partials_cap[part], n); }
 
 /* [lo, hi) of `total` items for thread tid of T (contiguous, balanced). */
 static void split(int total, int tid, int T, int *lo, int *hi) {
@@ -161,13 +206,13 @@ typedef struct {
 static int patch_k(const geom_t *g) { return g->kH * g->kW * g->inC; }
 
 /* y = im2col(x) · w  (a = x, b = w [K, outC], out = y) */
-static void im2col_product_task(void *p, int tid, int T) {
+static void im2col_product_task(void *p, int part, int nparts, int tid) {
   const conv_ctx *c = p;
   const geom_t *g = c->g;
   const int K = patch_k(g), CO = g->outC;
   int lo, hi;
-  split(g->batch * g->outH, tid, T, &lo, &hi);
-  float *cols = get_scratch(0, tid, (size_t)c->chunk_rows * g->outW * K);
+  split(g->batch * g->outH, part, nparts, &lo, &hi);
+  float *cols = cols_scratch((size_t)c->chunk_rows * g->outW * K);
   for (int row = lo; row < hi; row += c->chunk_rows) {
     const int rows = hi - row < c->chunk_rows ? hi - row : c->chunk_rows;
     im2col(c->a, g, row, rows, cols);
@@ -177,15 +222,15 @@ static void im2col_product_task(void *p, int tid, int T) {
 }
 
 /* out = col2im(a · bᵀ)  (a [rows·outW, outC], b [K, outC], out [batch, inH, inW, inC]) */
-static void col2im_product_task(void *p, int tid, int T) {
+static void col2im_product_task(void *p, int part, int nparts, int tid) {
   const conv_ctx *c = p;
   const geom_t *g = c->g;
   const int K = patch_k(g), CO = g->outC;
   int b0, b1;
-  split(g->batch, tid, T, &b0, &b1); /* whole images: scatter targets are disjoint */
+  split(g->batch, part, nparts, &b0, &b1); /* whole images: scatter targets are disjoint */
   const size_t img = (size_t)g->inH * g->inW * g->inC;
   memset(c->out + b0 * img, 0, sizeof(float) * img * (b1 - b0));
-  float *cols = get_scratch(0, tid, (size_t)c->chunk_rows * g->outW * K);
+  float *cols = cols_scratch((size_t)c->chunk_rows * g->outW * K);
   for (int row = b0 * g->outH; row < b1 * g->outH; row += c->chunk_rows) {
     const int left = b1 * g->outH - row, rows = left < c->chunk_rows ? left : c->chunk_rows;
     sgemm(ROW_MAJOR, NO_TRANS, TRANS, rows * g->outW, K, CO, 1.0f,
@@ -195,14 +240,14 @@ static void col2im_product_task(void *p, int tid, int T) {
 }
 
 /* dw = im2col(x)ᵀ · dy  (a = x, b = dy, out = dw [K, outC]); per-thread partial sums */
-static void im2col_gradient_task(void *p, int tid, int T) {
+static void im2col_gradient_task(void *p, int part, int nparts, int tid) {
   const conv_ctx *c = p;
   const geom_t *g = c->g;
   const int K = patch_k(g), CO = g->outC;
   int lo, hi;
-  split(g->batch * g->outH, tid, T, &lo, &hi);
-  float *acc = tid == 0 ? c->out : get_scratch(1, tid, (size_t)K * CO);
-  float *cols = get_scratch(0, tid, (size_t)c->chunk_rows * g->outW * K);
+  split(g->batch * g->outH, part, nparts, &lo, &hi);
+  float *acc = part == 0 ? c->out : partial_scratch(part, (size_t)K * CO);
+  float *cols = cols_scratch((size_t)c->chunk_rows * g->outW * K);
   if (lo >= hi) memset(acc, 0, sizeof(float) * K * CO);
   for (int row = lo; row < hi; row += c->chunk_rows) {
     const int rows = hi - row < c->chunk_rows ? hi - row : c->chunk_rows;
@@ -217,25 +262,41 @@ static int chunk_rows_for(const geom_t *g, int chunk_floats) {
   return r < 1 ? 1 : r;
 }
 
+/* Parts of a patch product: contiguous runs of whole chunks, a few per thread. */
+static int conv_parts(const geom_t *g, int chunk_rows) {
+  const int chunks = (g->batch * g->outH + chunk_rows - 1) / chunk_rows;
+  const int most = 4 * nthreads < MAX_THREADS ? 4 * nthreads : MAX_THREADS;
+  return nthreads == 1 ? 1 : chunks < most ? chunks : most;
+}
+
 void kpg_im2col_product(const float *x, const float *w, const geom_t *g, float *y, int32_t cf) {
   conv_ctx c = {x, w, g, y, chunk_rows_for(g, cf)};
-  run_parallel(im2col_product_task, &c, 1);
+  run_parts(im2col_product_task, &c, conv_parts(g, c.chunk_rows));
 }
 
 void kpg_col2im_product(const float *a, const float *b, const geom_t *g, float *out, int32_t cf) {
   conv_ctx c = {a, b, g, out, chunk_rows_for(g, cf)};
-  run_parallel(col2im_product_task, &c, g->batch > 1);
+  const int most = 4 * nthreads < MAX_THREADS ? 4 * nthreads : MAX_THREADS;
+  run_parts(col2im_product_task, &c, nthreads == 1 ? 1 : g->batch < most ? g->batch : most);
 }
 
 void kpg_im2col_gradient(const float *x, const float *dy, const geom_t *g, float *dw,
                          int32_t cf) {
   conv_ctx c = {x, dy, g, dw, chunk_rows_for(g, cf)};
-  run_parallel(im2col_gradient_task, &c, 1);
-  const size_t n = (size_t)patch_k(g) * g->outC;
-  for (int t = 1; t < nthreads; t++) {
-    const float *part = scratch[1][t];
-    for (size_t i = 0; i < n; i++) dw[i] += part[i];
+  const int nparts = conv_parts(g, c.chunk_rows);
+  if (nparts <= 1) {
+    im2col_gradient_task(&c, 0, 1, 0);
+    return;
   }
+  pthread_mutex_lock(&job_mu); /* the partials are shared: hold the pool until summed */
+  run_parts_locked(im2col_gradient_task, &c, nparts);
+  /* Partial sums per part, added in part order: independent of scheduling. */
+  const size_t n = (size_t)patch_k(g) * g->outC;
+  for (int t = 1; t < nparts; t++) {
+    const float *partial = partials[t];
+    for (size_t i = 0; i < n; i++) dw[i] += partial[i];
+  }
+  pthread_mutex_unlock(&job_mu);
 }
 
 /* ---------------------------------------------------------------- parallel sgemm */
@@ -247,10 +308,10 @@ typedef struct {
   float *C;
 } gemm_ctx;
 
-static void sgemm_task(void *p, int tid, int T) {
+static void sgemm_task(void *p, int part, int nparts, int tid) {
   const gemm_ctx *c = p;
   int lo, hi;
-  split(c->M, tid, T, &lo, &hi);
+  split(c->M, part, nparts, &lo, &hi);
   if (lo >= hi) return;
   const float *A = c->A + (c->tA ? (size_t)lo : (size_t)lo * c->lda);
   sgemm(ROW_MAJOR, c->tA ? TRANS : NO_TRANS, c->tB ? TRANS : NO_TRANS, hi - lo, c->N, c->K,
@@ -263,7 +324,7 @@ void kpg_sgemm(int32_t tA, int32_t tB, int32_t M, int32_t N, int32_t K, float al
                int32_t ldc) {
   gemm_ctx c = {tA, tB, M, N, K, lda, ldb, ldc, alpha, beta, A, B, C};
   const double flops = 2.0 * M * N * K;
-  run_parallel(sgemm_task, &c, flops > 4e6 && M >= 2 * nthreads);
+  run_parts(sgemm_task, &c, flops > 4e6 && M >= 4 * nthreads ? 2 * nthreads : 1);
 }
 
 /* ---------------------------------------------------------------- elementwise */
@@ -271,8 +332,6 @@ void kpg_sgemm(int32_t tA, int32_t tB, int32_t M, int32_t N, int32_t K, float al
 /* Plans: 4 loop sizes, then 4 strides of a (or dst), then 4 strides of b (or src). */
 typedef struct { int32_t n[4], a[4], b[4]; } plan_t;
 
-/* Elements below this run on one thread (waking a worker costs more). */
-#define PAR_MIN 32768
 
 typedef struct {
   int op;
@@ -316,10 +375,10 @@ static inline float unary_op(int op, float v, float p0, float p1) {
 #define UNARY_CASE(CODE, EXPR) \
   case CODE: for (int64_t i = lo; i < hi; i++) { const float v = x[i]; y[i] = (EXPR); } break;
 
-static void unary_task(void *p, int tid, int T) {
+static void unary_task(void *p, int part, int nparts, int tid) {
   const ew_ctx *c = p;
   int64_t lo, hi;
-  range_of(c->n, tid, T, &lo, &hi);
+  range_of(c->n, part, nparts, &lo, &hi);
   const float *x = c->x, p0 = c->p0, p1 = c->p1;
   float *y = c->out;
   switch (c->op) {
@@ -340,7 +399,7 @@ static void unary_task(void *p, int tid, int T) {
 
 void kpg_unary(int32_t op, const float *x, float *y, int64_t n, float p0, float p1) {
   ew_ctx c = {op, x, 0, y, 0, n, p0, p1, 0};
-  run_parallel(unary_task, &c, n >= PAR_MIN);
+  run_parts(unary_task, &c, parts_for(n));
 }
 
 static inline float binary_op(int op, float a, float b) {
@@ -414,18 +473,18 @@ static int tiled_block(const ew_ctx *c, int64_t row, int64_t rows, int64_t n3, i
   return 1;
 }
 
-static void binary_task(void *p, int tid, int T) {
+static void binary_task(void *p, int part, int nparts, int tid) {
   const ew_ctx *c = p;
   const plan_t *pl = c->plan;
   const int64_t n1 = pl->n[1], n2 = pl->n[2], n3 = pl->n[3];
   const int64_t s3a = pl->a[3], s3b = pl->b[3];
   int64_t lo, hi;
   if (n3 <= 64) { /* whole rows per thread */
-    range_of(c->n / n3, tid, T, &lo, &hi);
+    range_of(c->n / n3, part, nparts, &lo, &hi);
     lo *= n3;
     hi *= n3;
   } else {
-    range_of(c->n, tid, T, &lo, &hi);
+    range_of(c->n, part, nparts, &lo, &hi);
   }
   const int op = c->op;
   /* Short rows with a per-row-constant vector operand: whole row ranges at once. */
@@ -463,20 +522,22 @@ static void binary_task(void *p, int tid, int T) {
 void kpg_binary(int32_t op, const float *a, const float *b, void *out, const plan_t *plan) {
   const int64_t n = (int64_t)plan->n[0] * plan->n[1] * plan->n[2] * plan->n[3];
   ew_ctx c = {op, a, b, out, 0, n, 0, 0, plan};
-  run_parallel(binary_task, &c, n >= PAR_MIN);
+  int64_t parts = parts_for(n);
+  if (plan->n[3] <= 64 && parts > n / plan->n[3]) parts = n / plan->n[3]; /* whole rows */
+  run_parts(binary_task, &c, parts < 1 ? 1 : (int)parts);
 }
 
-static void select_task(void *p, int tid, int T) {
+static void select_task(void *p, int part, int nparts, int tid) {
   const ew_ctx *c = p;
   int64_t lo, hi;
-  range_of(c->n, tid, T, &lo, &hi);
+  range_of(c->n, part, nparts, &lo, &hi);
   float *o = c->out;
   for (int64_t i = lo; i < hi; i++) o[i] = c->cond[i] ? c->x[i] : c->y2[i];
 }
 
 void kpg_select(const uint8_t *cond, const float *a, const float *b, float *out, int64_t n) {
   ew_ctx c = {0, a, b, out, cond, n, 0, 0, 0};
-  run_parallel(select_task, &c, n >= PAR_MIN);
+  run_parts(select_task, &c, parts_for(n));
 }
 
 /* ---------------------------------------------------------------- reductions */
@@ -516,14 +577,14 @@ static void reduce_block(const red_ctx *c, int64_t o0, int64_t o1, int64_t i0, i
   }
 }
 
-static void reduce_task(void *p, int tid, int T) {
+static void reduce_task(void *p, int part, int nparts, int tid) {
   const red_ctx *c = p;
   int64_t lo, hi;
-  if (c->outer >= T) {
-    range_of(c->outer, tid, T, &lo, &hi);
+  if (c->outer >= nparts) {
+    range_of(c->outer, part, nparts, &lo, &hi);
     reduce_block(c, lo, hi, 0, c->inner);
   } else {
-    range_of(c->inner, tid, T, &lo, &hi);
+    range_of(c->inner, part, nparts, &lo, &hi);
     reduce_block(c, 0, c->outer, lo, hi);
   }
 }
@@ -531,8 +592,10 @@ static void reduce_task(void *p, int tid, int T) {
 void kpg_reduce(int32_t op, const float *x, float *out, int64_t outer, int64_t red,
                 int64_t inner, double scale) {
   red_ctx c = {op, x, out, outer, red, inner, scale};
-  const int par = outer * red * inner >= PAR_MIN && (outer >= nthreads || inner >= 64);
-  run_parallel(reduce_task, &c, par);
+  int64_t parts = parts_for(outer * red * inner);
+  const int64_t span = outer >= parts ? outer : inner / 64; /* reduce_task splits outer, else inner */
+  if (parts > span) parts = span;
+  run_parts(reduce_task, &c, parts < 1 ? 1 : (int)parts);
 }
 
 /* ---------------------------------------------------------------- copies */
@@ -545,12 +608,12 @@ typedef struct {
 
 /* A 2-D transpose inside the last two loops (source contiguous along loop 2, destination
    along loop 3): copy 32×32 tiles so that reads and writes both stay in cache lines. */
-static void transpose_tiles(const copy_ctx *c, int tid, int T) {
+static void transpose_tiles(const copy_ctx *c, int part, int nparts) {
   const plan_t *pl = c->plan;
   const int64_t n2 = pl->n[2], n3 = pl->n[3], tiles2 = (n2 + 31) / 32;
   const int64_t blocks = (int64_t)pl->n[0] * pl->n[1] * tiles2;
   int64_t lo, hi;
-  range_of(blocks, tid, T, &lo, &hi);
+  range_of(blocks, part, nparts, &lo, &hi);
   for (int64_t blk = lo; blk < hi; blk++) {
     const int64_t t2 = blk % tiles2, i01 = blk / tiles2;
     const int64_t i1 = i01 % pl->n[1], i0 = i01 / pl->n[1];
@@ -566,16 +629,16 @@ static void transpose_tiles(const copy_ctx *c, int tid, int T) {
   }
 }
 
-static void copy_task(void *p, int tid, int T) {
+static void copy_task(void *p, int part, int nparts, int tid) {
   const copy_ctx *c = p;
   const plan_t *pl = c->plan;
   if (pl->a[3] == 1 && pl->b[3] != 1 && pl->b[2] == 1 && pl->n[2] >= 8 && pl->n[3] >= 8) {
-    transpose_tiles(c, tid, T);
+    transpose_tiles(c, part, nparts);
     return;
   }
   const int64_t rows = (int64_t)pl->n[0] * pl->n[1] * pl->n[2], n3 = pl->n[3];
   int64_t lo, hi;
-  range_of(rows, tid, T, &lo, &hi);
+  range_of(rows, part, nparts, &lo, &hi);
   for (int64_t row = lo; row < hi; row++) {
     const int64_t i2 = row % pl->n[2], i1 = (row / pl->n[2]) % pl->n[1];
     const int64_t i0 = row / ((int64_t)pl->n[1] * pl->n[2]);
@@ -589,7 +652,10 @@ static void copy_task(void *p, int tid, int T) {
 void kpg_copy(float *dst, const float *src, const plan_t *plan) {
   copy_ctx c = {dst, src, plan};
   const int64_t n = (int64_t)plan->n[0] * plan->n[1] * plan->n[2] * plan->n[3];
-  run_parallel(copy_task, &c, n >= PAR_MIN && (int64_t)plan->n[0] * plan->n[1] * plan->n[2] >= nthreads);
+  int64_t parts = parts_for(n);
+  const int64_t rows = (int64_t)plan->n[0] * plan->n[1] * plan->n[2];
+  if (parts > rows) parts = rows;
+  run_parts(copy_task, &c, parts < 1 ? 1 : (int)parts);
 }
 
 /* ---------------------------------------------------------------- resizing */
@@ -603,12 +669,12 @@ typedef struct {
   const double *rf, *cf;
 } resize_ctx;
 
-static void bilinear_task(void *p, int tid, int T) {
+static void bilinear_task(void *p, int part, int nparts, int tid) {
   const resize_ctx *c = p;
   const int32_t *g = c->g;
   const int64_t inH = g[1], inW = g[2], C = g[3], outH = g[4], outW = g[5];
   int64_t lo, hi;
-  range_of((int64_t)g[0] * outH, tid, T, &lo, &hi);
+  range_of((int64_t)g[0] * outH, part, nparts, &lo, &hi);
   for (int64_t row = lo; row < hi; row++) {
     const int64_t b = row / outH, r = row - b * outH;
     const float *top = c->src + (b * inH + c->rlo[r]) * inW * C;
@@ -629,12 +695,12 @@ static void bilinear_task(void *p, int tid, int T) {
 }
 
 /* Adjoint of bilinear_task: scatter-add, whole images per thread (disjoint targets). */
-static void bilinear_grad_task(void *p, int tid, int T) {
+static void bilinear_grad_task(void *p, int part, int nparts, int tid) {
   const resize_ctx *c = p;
   const int32_t *g = c->g;
   const int64_t inH = g[1], inW = g[2], C = g[3], outH = g[4], outW = g[5];
   int64_t b0, b1;
-  range_of(g[0], tid, T, &b0, &b1);
+  range_of(g[0], part, nparts, &b0, &b1);
   memset(c->dst + b0 * inH * inW * C, 0, sizeof(float) * (b1 - b0) * inH * inW * C);
   for (int64_t b = b0; b < b1; b++) {
     for (int64_t r = 0; r < outH; r++) {
@@ -659,26 +725,39 @@ static void bilinear_grad_task(void *p, int tid, int T) {
   }
 }
 
+/* Parts of a resize: output rows (forward), whole images (gradient: scatter targets). */
+static int row_parts(const int32_t *g) {
+  int64_t parts = parts_for((int64_t)g[0] * g[4] * g[5] * g[3]);
+  if (parts > (int64_t)g[0] * g[4]) parts = (int64_t)g[0] * g[4];
+  return parts < 1 ? 1 : (int)parts;
+}
+
+static int image_parts(const int32_t *g) {
+  int64_t parts = parts_for((int64_t)g[0] * g[4] * g[5] * g[3]);
+  if (parts > g[0]) parts = g[0];
+  return parts < 1 ? 1 : (int)parts;
+}
+
 void kpg_resize_bilinear(const int32_t *g, const float *x, float *y, const int32_t *rlo,
                          const int32_t *rhi, const double *rf, const int32_t *clo,
                          const int32_t *chi, const double *cf) {
   resize_ctx c = {g, x, y, rlo, rhi, clo, chi, rf, cf};
-  run_parallel(bilinear_task, &c, (int64_t)g[0] * g[4] * g[5] * g[3] >= PAR_MIN);
+  run_parts(bilinear_task, &c, row_parts(g));
 }
 
 void kpg_resize_bilinear_grad(const int32_t *g, const float *dy, float *dx, const int32_t *rlo,
                               const int32_t *rhi, const double *rf, const int32_t *clo,
                               const int32_t *chi, const double *cf) {
   resize_ctx c = {g, dy, dx, rlo, rhi, clo, chi, rf, cf};
-  run_parallel(bilinear_grad_task, &c, g[0] > 1 && (int64_t)g[0] * g[4] * g[5] * g[3] >= PAR_MIN);
+  run_parts(bilinear_grad_task, &c, image_parts(g));
 }
 
-static void nearest_task(void *p, int tid, int T) {
+static void nearest_task(void *p, int part, int nparts, int tid) {
   const resize_ctx *c = p;
   const int32_t *g = c->g;
   const int64_t inH = g[1], inW = g[2], C = g[3], outH = g[4], outW = g[5];
   int64_t lo, hi;
-  range_of((int64_t)g[0] * outH, tid, T, &lo, &hi);
+  range_of((int64_t)g[0] * outH, part, nparts, &lo, &hi);
   for (int64_t row = lo; row < hi; row++) {
     const int64_t b = row / outH, r = row - b * outH;
     const float *src = c->src + (b * inH + c->rlo[r]) * inW * C;
@@ -687,12 +766,12 @@ static void nearest_task(void *p, int tid, int T) {
   }
 }
 
-static void nearest_grad_task(void *p, int tid, int T) {
+static void nearest_grad_task(void *p, int part, int nparts, int tid) {
   const resize_ctx *c = p;
   const int32_t *g = c->g;
   const int64_t inH = g[1], inW = g[2], C = g[3], outH = g[4], outW = g[5];
   int64_t b0, b1;
-  range_of(g[0], tid, T, &b0, &b1);
+  range_of(g[0], part, nparts, &b0, &b1);
   memset(c->dst + b0 * inH * inW * C, 0, sizeof(float) * (b1 - b0) * inH * inW * C);
   for (int64_t b = b0; b < b1; b++) {
     for (int64_t r = 0; r < outH; r++) {
@@ -709,13 +788,13 @@ static void nearest_grad_task(void *p, int tid, int T) {
 void kpg_resize_nearest(const int32_t *g, const float *x, float *y, const int32_t *rows,
                         const int32_t *cols) {
   resize_ctx c = {g, x, y, rows, 0, cols, 0, 0, 0};
-  run_parallel(nearest_task, &c, (int64_t)g[0] * g[4] * g[5] * g[3] >= PAR_MIN);
+  run_parts(nearest_task, &c, row_parts(g));
 }
 
 void kpg_resize_nearest_grad(const int32_t *g, const float *dy, float *dx, const int32_t *rows,
                              const int32_t *cols) {
   resize_ctx c = {g, dy, dx, rows, 0, cols, 0, 0, 0};
-  run_parallel(nearest_grad_task, &c, g[0] > 1 && (int64_t)g[0] * g[4] * g[5] * g[3] >= PAR_MIN);
+  run_parts(nearest_grad_task, &c, image_parts(g));
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -724,7 +803,11 @@ void kpg_resize_nearest_grad(const int32_t *g, const float *dy, float *dx, const
    (we parallelise ourselves) and start T-1 workers. Returns 0 on success. */
 int32_t kpg_init(const char *blas_path, int32_t threads) {
   if (sgemm) return 0;
-  void *lib = dlopen(blas_path, RTLD_NOW | RTLD_GLOBAL);
+  /* Our worker threads outlive any one Deno isolate (e.g. one test module): never let a
+     dlclose unmap this library or OpenBLAS under them. */
+  Dl_info self;
+  if (dladdr((void *)kpg_init, &self) && self.dli_fname) dlopen(self.dli_fname, RTLD_NOW | RTLD_NODELETE);
+  void *lib = dlopen(blas_path, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE);
   if (!lib) return 1;
   sgemm = (sgemm_fn)dlsym(lib, "cblas_sgemm");
   if (!sgemm) return 2;
