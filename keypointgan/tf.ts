@@ -23,6 +23,7 @@ import {
   makeNativeBackendClass,
   NATIVE_KERNELS,
   nativeEnv,
+  registerNativeGradients,
   toKernelConfigs,
 } from "./native/mod.ts";
 import { ENABLE_NATIVE, localPackageEntry, speedupHint, webgpuSkipReason } from "./native/probe.ts";
@@ -195,6 +196,7 @@ export function registerNative(
   if (name === "native") nativeDescription = description;
   for (const config of toKernelConfigs(NATIVE_KERNELS, env, name)) tf.registerKernel(config);
   tf.registerBackend(name, () => new NativeBackend(), 0);
+  if (registeredNative.size === 0) registerNativeGradients(tf, (b) => registeredNative.has(b));
   registeredNative.add(name);
   return undefined;
 }

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KPG_VERSION 9
+#define KPG_VERSION 11
 #define MAX_THREADS 64
 
 /* Conv geometry, same fields and order as ConvGeometry in conv.ts. */
@@ -554,6 +554,19 @@ typedef struct {
    order (r ascending) as in the JS version. */
 static void reduce_block(const red_ctx *c, int64_t o0, int64_t o1, int64_t i0, int64_t i1) {
   enum { BLK = 256 };
+  if (c->inner == 1 && c->op == 0) { /* sums of contiguous rows: 8 lanes, combined in a fixed order */
+    for (int64_t o = o0; o < o1; o++) {
+      const float *row = c->x + o * c->red;
+      double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      int64_t r = 0;
+      for (; r + 8 <= c->red; r += 8)
+        for (int k = 0; k < 8; k++) a[k] += row[r + k];
+      double sum = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+      for (; r < c->red; r++) sum += row[r];
+      c->out[o] = (float)(sum * c->scale);
+    }
+    return;
+  }
   double acc[BLK];
   for (int64_t o = o0; o < o1; o++) {
     for (int64_t ib = i0; ib < i1; ib += BLK) {
@@ -639,13 +652,20 @@ static void copy_task(void *p, int part, int nparts, int tid) {
   const int64_t rows = (int64_t)pl->n[0] * pl->n[1] * pl->n[2], n3 = pl->n[3];
   int64_t lo, hi;
   range_of(rows, part, nparts, &lo, &hi);
+  if (lo >= hi) return;
+  /* Walk rows with counters (no divisions per row); short contiguous rows copy inline. */
+  int64_t i2 = lo % pl->n[2], i1 = (lo / pl->n[2]) % pl->n[1], i0 = lo / ((int64_t)pl->n[1] * pl->n[2]);
+  const int contiguous = pl->a[3] == 1 && pl->b[3] == 1;
   for (int64_t row = lo; row < hi; row++) {
-    const int64_t i2 = row % pl->n[2], i1 = (row / pl->n[2]) % pl->n[1];
-    const int64_t i0 = row / ((int64_t)pl->n[1] * pl->n[2]);
     float *d = c->dst + i0 * pl->a[0] + i1 * pl->a[1] + i2 * pl->a[2];
     const float *s = c->src + i0 * pl->b[0] + i1 * pl->b[1] + i2 * pl->b[2];
-    if (pl->a[3] == 1 && pl->b[3] == 1) memcpy(d, s, sizeof(float) * n3);
+    if (contiguous && n3 <= 32) for (int64_t j = 0; j < n3; j++) d[j] = s[j];
+    else if (contiguous) memcpy(d, s, sizeof(float) * n3);
     else for (int64_t j = 0; j < n3; j++) d[j * pl->a[3]] = s[j * pl->b[3]];
+    if (++i2 == pl->n[2]) {
+      i2 = 0;
+      if (++i1 == pl->n[1]) i1 = 0, i0++;
+    }
   }
 }
 

@@ -177,6 +177,10 @@ Deno.test({
         tf.stack([x, input(19), input(20)], -1),
         tf.stack([x, input(21)], 1),
         tf.stack([x, input(22)], 0),
+        tf.tile(x, [1, 2, 1, 3]),
+        tf.tile(tf.tensor(rand(3 * 4, 62), [3, 4]), [2, 2]),
+        tf.broadcastTo(tf.tensor(rand(2 * 7, 63), [2, 1, 1, 7]), [2, 5, 6, 7]),
+        tf.broadcastTo(tf.tensor(rand(6, 64), [6, 1]), [2, 5, 6, 7]),
       ];
     }, 0);
     assertEquals(problem, undefined, problem);

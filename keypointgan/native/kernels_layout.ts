@@ -159,6 +159,26 @@ function pack({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
   return outputBits(backend, outShape, out, values[0]!);
 }
 
+/** Tile (and so broadcastTo): each axis d becomes (reps[d] copies) × (the input's size). */
+function tile({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
+  const src = bits32(backend, inputs.x);
+  if (!src) return undefined;
+  const shape = inputs.x.shape, reps = attrs.reps as number[];
+  const outShape = shape.map((d, i) => d * reps[i]);
+  const outStrides = stridesOf(outShape), xStrides = stridesOf(shape);
+  const dims: number[] = [], dst: number[] = [], from: number[] = [];
+  shape.forEach((d, i) => {
+    dims.push(reps[i], d);
+    dst.push(d * outStrides[i], outStrides[i]);
+    from.push(0, xStrides[i]);
+  });
+  const plan = copyPlan(dims, dst, from);
+  if (!plan) return undefined;
+  const out = backend.pool.take(sizeOf(outShape));
+  env.ops.copy(out, 0, src.bits, 0, plan);
+  return outputBits(backend, outShape, out, src);
+}
+
 /** All inputs present with one dtype and one array type. */
 function sameKind(values: (Bits32 | undefined)[]): values is Bits32[] {
   const first = values[0];
@@ -258,6 +278,7 @@ export const layoutKernels: readonly NativeKernel[] = [
   { name: "Pack", body: pack },
   { name: "Concat", body: concat },
   { name: "Transpose", body: transpose },
+  { name: "Tile", body: tile },
   resizeKernel("ResizeBilinear", true),
   resizeGradKernel("ResizeBilinearGrad", true),
   resizeKernel("ResizeNearestNeighbor", false),

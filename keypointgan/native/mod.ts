@@ -19,6 +19,7 @@ import { BufferPool } from "./pool.ts";
 import { JS_CHUNK_FLOATS, jsConvEngine } from "./prims_js.ts";
 
 export { makeNativeBackendClass } from "./backend.ts";
+export { registerNativeGradients } from "./gradients.ts";
 export type { NativeBackendLike } from "./backend.ts";
 export { fallbackCounts, toKernelConfigs } from "./kernel_util.ts";
 export type { NativeKernel, TfRuntime } from "./kernel_util.ts";

@@ -150,6 +150,14 @@ function reduce(
 ): void {
   // Accumulate in doubles, like TF.js's CPU Sum (JS numbers), one output at a time in
   // increasing r: the order is fixed, so results are reproducible.
+  if (inner === 1 && op === Reduce.sum) {
+    for (let o = 0; o < outer; o++) {
+      let sum = 0;
+      for (let r = o * red, end = r + red; r < end; r++) sum += x[r];
+      out[o] = sum * scale;
+    }
+    return;
+  }
   const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     const base = o * red * inner;
