@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KPG_VERSION 11
+#define KPG_VERSION 12
 #define MAX_THREADS 64
 
 /* Conv geometry, same fields and order as ConvGeometry in conv.ts. */
@@ -52,14 +52,17 @@ static void *cur_ctx;
 static int cur_parts;
 static unsigned published; /* job generation, under mu */
 static _Atomic uint64_t job_word; /* (generation << 32) | next part */
-static _Atomic int busy;           /* workers inside a job */
+static _Atomic int done_parts;     /* parts of the current job finished */
 
 /* Claim and run parts of job `gen` until none is left. */
 static void claim_parts(unsigned gen, task_fn fn, void *ctx, int nparts, int tid) {
   for (;;) {
     uint64_t w = atomic_load(&job_word);
     if ((unsigned)(w >> 32) != gen || (int)(w & 0xffffffffu) >= nparts) return;
-    if (atomic_compare_exchange_weak(&job_word, &w, w + 1)) fn(ctx, (int)(w & 0xffffffffu), nparts, tid);
+    if (atomic_compare_exchange_weak(&job_word, &w, w + 1)) {
+      fn(ctx, (int)(w & 0xffffffffu), nparts, tid);
+      atomic_fetch_add(&done_parts, 1);
+    }
   }
 }
 
@@ -74,9 +77,7 @@ static void *worker_main(void *arg) {
     void *ctx = cur_ctx;
     int nparts = cur_parts;
     pthread_mutex_unlock(&mu);
-    atomic_fetch_add(&busy, 1);
     claim_parts(seen, fn, ctx, nparts, tid);
-    atomic_fetch_sub(&busy, 1);
   }
   return 0;
 }
@@ -103,12 +104,14 @@ static void run_parts_locked(task_fn fn, void *ctx, int nparts) {
   cur_fn = fn;
   cur_ctx = ctx;
   cur_parts = nparts;
+  atomic_store(&done_parts, 0);
   atomic_store(&job_word, (uint64_t)gen << 32);
   pthread_cond_broadcast(&cv_start);
   pthread_mutex_unlock(&mu);
   claim_parts(gen, fn, ctx, nparts, 0);
-  /* A worker that claimed a part is still in `busy`; one that arrives later finds no part. */
-  while (atomic_load(&busy) > 0) sched_yield();
+  /* Wait only for parts a worker claimed and is still running; a worker that wakes up late
+     finds nothing left to claim and never touches this job. */
+  while (atomic_load(&done_parts) < nparts) sched_yield();
 }
 
 /* Parts for n elements of memory-bound work: ≥ 32 Ki elements each, a few per thread. */
