@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Store, STORE_ENV } from "../pipeline/mod.ts";
 import { initBackend } from "../keypointgan/tf.ts";
@@ -94,6 +94,7 @@ function openStoreDir(dir: string | undefined): Store {
 async function writeOutput(out: string | undefined, json: Record<string, number[][]>) {
   const text = formatPredictions(json);
   if (!out) return void await Deno.stdout.write(new TextEncoder().encode(text));
+  await Deno.mkdir(dirname(here(out)), { recursive: true });
   const tmp = `${here(out)}.tmp-${Deno.pid}`;
   await Deno.writeTextFile(tmp, text);
   await Deno.rename(tmp, here(out));

@@ -110,6 +110,14 @@ const readOut = async () => JSON.parse(await Deno.readTextFile(out));
 
 Deno.test("a run id or a unique prefix of it resolves to the run's train artifact", async () => {
   const r = await predict([...base("20250101-000000-aaaa"), f.images]);
+  const nested = await predict([
+    ...base("20250101"),
+    "--out",
+    join(f.root, "new", "p.json"),
+    f.images,
+  ]);
+  assert.equal(nested.code, 0, nested.err);
+  assert.ok((await Deno.stat(join(f.root, "new", "p.json"))).isFile, "--out creates its folder");
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /run 20250101-000000-aaaa keypointgan → train /);
   const json = await readOut();
