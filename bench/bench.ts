@@ -8,8 +8,9 @@
  *     every variant of the `small` tier (and `paper` with --full) with peak memory, and a
  *     100-step tensor-leak check. Every measurement runs in its own process.
  *
- * Flags: --full (also the stock `cpu` backend, > 60 s/step, and the paper tier, ≈ 18 GiB),
- * --steps N (bench-net timed steps, default 5), --tier-steps N (default 3),
+ * Flags: --full (also the stock `cpu` backend, > 60 s/step, and the paper tier, ≈ 17 GiB),
+ * --steps N (bench-net timed steps, default 5), --rounds N (native/PyTorch alternations,
+ * default 3), --tier-steps N (default 3),
  * --leak-steps N (default 100), --leak-tier tiny|small (default tiny; small with --full),
  * --skip gemm,benchnet,torch,tiers,leak.
  *
@@ -62,6 +63,7 @@ const { values: opt } = parseArgs({
     "leak-steps": { type: "string", default: "100" },
     "leak-tier": { type: "string" },
     skip: { type: "string", default: "" },
+    rounds: { type: "string", default: "3" },
   },
 });
 const skip = new Set(opt.skip!.split(",").filter(Boolean));
@@ -115,7 +117,7 @@ function machine(): Record<string, unknown> {
     deno: Deno.version.deno,
     load: (() => {
       try {
-        return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+        return Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
       } catch {
         return "n/a";
       }
@@ -143,7 +145,7 @@ async function benchNet(
     "bench-net",
     [name],
     r,
-    r.ok ? { backend: r.value.backend, median: r.value.median } : undefined,
+    r.ok ? { backend: r.value.backend, median: round(r.value.median) } : undefined,
   );
   if (!r.ok) {
     rows.push({ section: "bench-net step", what: name, value: "failed", note: r.error });
@@ -161,38 +163,112 @@ async function benchNet(
   return v.median;
 }
 
-async function torch(): Promise<number | undefined> {
+/**
+ * bench-net on `native` and PyTorch, alternating `rounds` times: machine load changes by the
+ * minute here, so the ratio is the median of per-round ratios. Returns it.
+ */
+async function pairedRounds(rounds: number): Promise<number | undefined> {
   const script = torchScript();
   if (!script || !(await exists("/usr/bin/python3"))) {
     skipped(
       "bench-net step",
       "PyTorch (2 threads, channels_last)",
-      "torch_bench.py or /usr/bin/python3 not found",
+      "../shared/bench/torch_bench.py or /usr/bin/python3 not found",
       "torch",
       ["bench-net"],
     );
+    await benchNet("native (C helper)", "native", Number(opt.steps), 2);
     return undefined;
   }
-  const r = await runChild<TorchResult>("/usr/bin/python3", [script, "2", "10", "cl"], {
-    timeoutSeconds: 900,
-  }, parseTorch);
-  record(
-    "torch",
-    ["bench-net"],
-    r,
-    r.ok ? { median: r.value.median, version: r.value.version } : undefined,
+  const nat: BenchNetResult[] = [], tor: TorchResult[] = [], ratios: number[] = [];
+  let error = "";
+  for (let r = 0; r < rounds; r++) {
+    const n = await runDenoChild<BenchNetResult>("bench_net.ts", [
+      "--backend",
+      "native",
+      "--steps",
+      opt.steps!,
+      "--warmup",
+      "2",
+    ], { timeoutSeconds: 900 });
+    const t = await runChild<TorchResult>("/usr/bin/python3", [script, "2", "10", "cl"], {
+      timeoutSeconds: 900,
+    }, parseTorch);
+    if (!n.ok || !t.ok) {
+      error = !n.ok ? `native: ${n.error}` : !t.ok ? `PyTorch: ${t.error}` : "";
+      continue;
+    }
+    nat.push(n.value);
+    tor.push(t.value);
+    ratios.push(n.value.median / t.value.median);
+  }
+  if (ratios.length === 0) {
+    rows.push({
+      section: "bench-net step",
+      what: "native vs PyTorch",
+      value: "failed",
+      note: error,
+    });
+    nodes.push({
+      key: "bench-net:native",
+      stage: "bench-net",
+      variants: ["native"],
+      status: "failed",
+      seconds: 0,
+      error,
+    });
+    return undefined;
+  }
+  const nm = median(nat.map((v) => v.median)),
+    tm = median(tor.map((v) => v.median)),
+    ratio = median(ratios);
+  const each = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(", ");
+  rows.push(
+    {
+      section: "bench-net step",
+      what: "native (C helper)",
+      value: secs(nm),
+      note: `median of ${nat.length} rounds (${
+        each(nat.map((v) => v.median))
+      }), each a median of ${opt.steps} steps after 2 warm-up; ${
+        nat[0].description.replace(/^\[tf\] backend: native /, "")
+      }`.slice(0, 160),
+    },
+    {
+      section: "bench-net step",
+      what: `PyTorch ${tor[0].version} (${tor[0].threads} threads, channels_last)`,
+      value: secs(tm),
+      note: `torch_bench.py 2 10 cl, alternating with the native runs (${
+        each(tor.map((v) => v.median))
+      })`,
+    },
+    {
+      section: "bench-net step",
+      what: "native / PyTorch",
+      value: `${ratio.toFixed(2)}×`,
+      note: `median of per-round ratios (${ratios.map((x) => x.toFixed(2)).join(", ")})`,
+    },
   );
-  if (!r.ok) {
-    rows.push({ section: "bench-net step", what: "PyTorch", value: "failed", note: r.error });
-    return undefined;
-  }
-  rows.push({
-    section: "bench-net step",
-    what: `PyTorch ${r.value.version} (${r.value.threads} threads, channels_last)`,
-    value: secs(r.value.median),
-    note: "median of 10 after 2 warm-up (torch_bench.py 2 10 cl)",
+  nodes.push({
+    key: "bench-net:native",
+    stage: "bench-net",
+    variants: ["native"],
+    status: "ran",
+    seconds: 0,
+    summary: { median: round(nm), torch: round(tm), ratio: round(ratio) },
   });
-  return r.value.median;
+  results.benchNet = {
+    native: nat.map((v) => v.median),
+    torch: tor.map((v) => v.median),
+    ratios,
+    ratio,
+  };
+  return ratio;
+}
+
+/** 4 significant digits (ledger summaries). */
+function round(x: number): number {
+  return Number(x.toPrecision(4));
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -223,7 +299,9 @@ async function tierStep(
     `step-${tier}`,
     [variant],
     r,
-    v ? { backend: v.backend, seconds: steady, peakRssMiB: v.peakRssMiB } : undefined,
+    v
+      ? { backend: v.backend, seconds: round(steady!), peakRssMiB: Math.round(v.peakRssMiB) }
+      : undefined,
   );
   rows.push(
     v
@@ -250,14 +328,11 @@ async function main() {
   console.error(`bench on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, load ${m.load}`);
   const targets: Target[] = [];
   let ratio: number | undefined;
-  // (b) + (c): bench-net on the native backend and PyTorch back to back (same-run ratio).
-  let native: number | undefined, torchS: number | undefined;
-  if (!skip.has("benchnet")) {
-    native = await benchNet("native (C helper)", "native", Number(opt.steps), 2);
+  // (b) + (c): bench-net on the native backend and PyTorch, alternating (same-run ratios).
+  if (!skip.has("benchnet") && !skip.has("torch")) ratio = await pairedRounds(Number(opt.rounds));
+  else if (!skip.has("benchnet")) {
+    await benchNet("native (C helper)", "native", Number(opt.steps), 2);
   }
-  if (!skip.has("torch")) torchS = await torch();
-  if (native !== undefined && torchS !== undefined) ratio = native / torchS;
-  results.benchNet = { native, torch: torchS, ratio };
   if (!skip.has("benchnet")) {
     results.benchNetJs = await benchNet("native (JS loops)", "native", 3, 1, {
       KEYPOINTGAN_NATIVE_HELPER: "0",
