@@ -24,6 +24,8 @@ import {
   NATIVE_KERNELS,
   nativeEnv,
   registerNativeGradients,
+  stockCpuResizeGradFixes,
+  type TfRuntime,
   toKernelConfigs,
 } from "./native/mod.ts";
 import { ENABLE_NATIVE, localPackageEntry, speedupHint, webgpuSkipReason } from "./native/probe.ts";
@@ -67,6 +69,7 @@ const TRAINING_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput"];
 let selected: string | undefined;
 
 silenceCpuBanner();
+fixStockCpuKernels();
 
 /**
  * Select and initialise a backend. Idempotent: the first call wins for the process.
@@ -217,6 +220,20 @@ export function nativeBackendDescription(): string {
 function describe(name: string): string {
   if (name === "native" && nativeBlas) return ` (${nativeDescription})`;
   return "";
+}
+
+/**
+ * TF.js 4.22's CPU ResizeBilinearGrad ignores halfPixelCenters and its
+ * ResizeNearestNeighborGrad is wrong for batch > 1: replace both with exact adjoints, so the
+ * stock `cpu` backend trains the same model as `native`. (WebGPU's bilinear grad has the same
+ * half-pixel bug; WASM has none.)
+ */
+function fixStockCpuKernels(): void {
+  const env = { rt: {} as TfRuntime } as Parameters<typeof toKernelConfigs>[1];
+  for (const config of toKernelConfigs(stockCpuResizeGradFixes(), env, "cpu", false)) {
+    tf.unregisterKernel(config.kernelName, "cpu");
+    tf.registerKernel(config);
+  }
 }
 
 /** The stock CPU backend prints a "use tfjs-node" banner on first use in Deno; drop it. */

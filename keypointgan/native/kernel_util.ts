@@ -68,9 +68,12 @@ export function toKernelConfigs(
   kernels: readonly NativeKernel[],
   env: NativeEnv,
   backendName: string,
+  withFallback = true,
 ): KernelConfig[] {
   return kernels.map(({ name, body }) => {
-    const stock = env.rt.stock(name);
+    const stock: KernelFunc = withFallback ? env.rt.stock(name) : () => {
+      throw new Error(`${name}: unsupported inputs on ${backendName}`);
+    };
     const kernelFunc = ((args: KernelArgs) => {
       const out = body(args, env);
       if (out !== undefined) return out;

@@ -23,6 +23,7 @@ import {
   sizeOf,
 } from "./kernel_util.ts";
 import { Unary } from "./ops.ts";
+import { jsOps } from "./ops_js.ts";
 import { copyPlan, stridesOf } from "./shapes.ts";
 
 function pad({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
@@ -284,3 +285,29 @@ export const layoutKernels: readonly NativeKernel[] = [
   resizeKernel("ResizeNearestNeighbor", false),
   resizeGradKernel("ResizeNearestNeighborGrad", false),
 ];
+
+/**
+ * Correct resize gradients for TF.js's stock `cpu` backend (same JS loops as the native JS
+ * path), replacing its ResizeBilinearGrad (ignores halfPixelCenters, swaps H and W) and
+ * ResizeNearestNeighborGrad (wrong for batch > 1): `keypointgan/tf.ts` registers these for
+ * `cpu`, so a model can use `tf.image.resizeBilinear(x, size, false, true)` there too.
+ */
+export function stockCpuResizeGradFixes(): NativeKernel[] {
+  const fixed = (name: string, bilinear: boolean): NativeKernel => ({
+    name,
+    body: ({ inputs, backend, attrs }) => {
+      const dyValues = backend.data.get(inputs.dy.dataId).values;
+      const shape = inputs.images.shape;
+      if (inputs.dy.dtype !== "float32" || shape.length !== 4) return undefined;
+      const dy = dyValues instanceof Float32Array
+        ? dyValues
+        : Float32Array.from(dyValues as Int32Array);
+      const g = resizeGeometry(inputs.images, inputs.dy.shape[1], inputs.dy.shape[2], attrs);
+      const dx = new Float32Array(sizeOf(shape));
+      if (bilinear) jsOps.resizeBilinearGrad(dy, dx, g);
+      else jsOps.resizeNearestGrad(dy, dx, g);
+      return backend.makeTensorInfo(shape.slice(), "float32", dx);
+    },
+  });
+  return [fixed("ResizeBilinearGrad", true), fixed("ResizeNearestNeighborGrad", false)];
+}

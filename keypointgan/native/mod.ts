@@ -11,6 +11,7 @@ export { convObservers } from "./kernels_conv.ts";
 export type { ConvGeometry } from "./conv.ts";
 import { elementwiseKernels } from "./kernels_elementwise.ts";
 import { layoutKernels } from "./kernels_layout.ts";
+export { stockCpuResizeGradFixes } from "./kernels_layout.ts";
 import { miscKernels } from "./kernels_misc.ts";
 import { reduceKernels } from "./kernels_reduce.ts";
 import { jsOps } from "./ops_js.ts";

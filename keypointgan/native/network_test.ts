@@ -56,7 +56,7 @@ function makeNet(seed: number): Net {
         0.2,
       ); // [B,8,8,16]
       const h3 = tf.relu(conv(h2, w4 as tf.Tensor4D, 1, 1)); // [B,7,7,16]
-      const up = tf.image.resizeBilinear(h3, [14, 14], false, false); // [B,14,14,16]
+      const up = tf.image.resizeBilinear(h3, [14, 14], false, true); // [B,14,14,16]
       const skip = tf.slice(h1, [0, 1, 1, 0], [B, 14, 14, 8]);
       const heat = tf.conv2d(tf.concat([up, skip], -1), w1 as tf.Tensor4D, 1, "valid"); // [B,14,14,4]
       const points = softArgmax(heat);
