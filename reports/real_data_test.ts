@@ -128,6 +128,7 @@ Deno.test("faces-real: both test sets, ± post-processing, mean shape, the paper
   const text = texts(section.blocks);
   assert.match(text, /reaches 12\.50 % without post-processing and 9\.50 % with it/);
   assert.match(text, /mean shape .* gives 15\.25 %/);
+  assert.match(text, /Without post-processing the model is below the mean-shape error, and below/);
   assert.match(text, /VoxCeleb2/);
 });
 
@@ -152,4 +153,19 @@ Deno.test("buildReport: the Real data tables also reach the text output, before 
   assert.match(text, /Humans — a real mocap prior vs the same-source prior/);
   const plain = buildReport(all, { experiment: "t" });
   assert.equal(plain.tables.length, 5, "without extra sections: the paper's tables only");
+});
+
+Deno.test("faces-real: a model worse than the mean shape is called so", () => {
+  const worse = facesReal();
+  const record = {
+    ...worse.record,
+    measurements: worse.record.measurements.map((m) =>
+      m.predictor === "mean_pose" ? { ...m, all: 5 } : m
+    ),
+  };
+  const section = realDataSection(ctxOf([{ ...worse, record }]))!;
+  assert.match(
+    texts(section.blocks),
+    /is not below the mean-shape error, and not below it with post-processing \(at this scale it has not learnt more than the average shape\)/,
+  );
 });
