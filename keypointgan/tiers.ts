@@ -19,6 +19,8 @@ export interface Tier {
   readonly imageSize: number;
   /** Channel multiplier of Φ, η, Ψ, D (1 = official widths). */
   readonly width: number;
+  /** η's channel multiplier (η reads a 1-channel skeleton image: cheap to widen). */
+  readonly etaWidth: number;
   /** Scales of the multi-scale skeleton discriminator D. */
   readonly dScales: number;
   /** PatchGAN depth of D and D_B. */
@@ -43,6 +45,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
   tiny: {
     imageSize: 16,
     width: 0.0625,
+    etaWidth: 0.0625,
     dScales: 1,
     dLayers: 2,
     batch: 2,
@@ -56,6 +59,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
   small: {
     imageSize: 64,
     width: 0.25,
+    etaWidth: 0.25,
     dScales: 2,
     dLayers: 3,
     batch: 16,
@@ -69,6 +73,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
   paper: {
     imageSize: 128,
     width: 1,
+    etaWidth: 1,
     dScales: 3,
     dLayers: 3,
     batch: 16,
@@ -87,6 +92,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     imageSize:
       "smallest size the networks accept (S/8 = 2×2 heatmaps); the plain CPU backend's naive conv gradients cost ~1 µs per MAC",
     width: "2 base channels: shapes and wiring are exercised, arithmetic stays trivial",
+    etaWidth: "as width",
     dScales: "16 px leaves room for one PatchGAN scale only",
     dLayers: "2: the official 3 would leave no output patch at 16 px",
     batch: "2 keeps BatchNorm statistics defined while staying fast",
@@ -100,6 +106,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
   small: {
     imageSize: "64 px: 4× fewer pixels than the paper, still 8×8 heatmaps and room for 2 D scales",
     width: "quarter widths (8…64 channels): ~16× fewer conv FLOPs per pixel, keeps the topology",
+    etaWidth: "as width",
     dScales: "64 and 32 px; a 16 px third scale would leave no PatchGAN output",
     dLayers: "official PatchGAN depth",
     batch: "official batch 16 (digest §5.1)",
@@ -114,6 +121,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
   paper: {
     imageSize: "official loadSize/fineSize 128 (digest §2)",
     width: "official widths: 3.12 M / 1.18 M / 4.83 M / 8.29 M parameters (digest §12)",
+    etaWidth: "official η width",
     dScales: "official multi_ganA: 128, 64, 32 px (digest §2.4)",
     dLayers: "official n_layers_D 3",
     batch: "official batch 16 (digest §5.1)",

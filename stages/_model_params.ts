@@ -22,6 +22,8 @@ export const commonParams = {
   priorSeed: z.int().default(0),
   /** Channel multiplier (tier; 1 = official widths). */
   width: z.number().positive().optional(),
+  /** η's channel multiplier (tier; 1 = official): η reads a 1-channel image, so widening it is cheap. */
+  etaWidth: z.number().positive().optional(),
   /** Batch size (tier; official 16). */
   batch: z.int().min(1).optional(),
   /** Iterations (tier). */
@@ -62,6 +64,7 @@ export function resolveTier<P extends Record<string, unknown> & { tier: string }
   const out: Record<string, unknown> = { ...p };
   const fill = (k: string, v: unknown) => (out[k] = out[k] ?? v);
   fill("width", t.width);
+  fill("etaWidth", t.etaWidth);
   fill("batch", t.batch);
   fill("steps", t[stepsKey]);
   fill("lr", t.lr);

@@ -11,6 +11,8 @@ export interface ArchConfig {
   readonly imageSize: number;
   /** Channel multiplier: 1 = the official widths (32…256 for Φ/η/Ψ, ndf 64 for D). */
   readonly width: number;
+  /** η's own channel multiplier (default `width`): η reads a 1-channel image, so it is cheap. */
+  readonly etaWidth?: number;
   /** Number of keypoints K (η's heatmaps). */
   readonly numPoints: number;
   /** Ψ has an appearance encoder for x′ (false = CycleGAN's unconditional generator). */

@@ -12,7 +12,68 @@ import { evaluateProtocols } from "../eval/protocols.ts";
 import { SKELETONS } from "../skeletons.ts";
 import { tf } from "../tf.ts";
 import { keypointRegressor, poseEncoder } from "./networks.ts";
+import { type RenderOptions, renderSkeleton } from "./render.ts";
 import type { ParamStore } from "./params.ts";
+
+/**
+ * η's error on perfectly rendered test poses, p = η(β(p_gt)): the floor of KeypointGAN's error
+ * (Φ can at best produce β(p_gt)). Same protocol and keys as the training monitor.
+ */
+export function regressorFloor(
+  store: ParamStore,
+  ds: Dataset,
+  edges: readonly (readonly [number, number])[],
+  render: RenderOptions,
+  frames: number,
+): Record<string, number> {
+  const test = ds.test, h = ds.header, k = h.numPoints;
+  if (frames <= 0 || test.count === 0) return {};
+  const idx = spread(test.count, frames);
+  const gt = new Float32Array(idx.length * k * 2);
+  const activity = new Int32Array(idx.length);
+  idx.forEach((j, i) => {
+    gt.set(test.keypoints.subarray(j * k * 2, (j + 1) * k * 2), i * k * 2);
+    activity[i] = test.activity[j];
+  });
+  const pred = new Float32Array(gt.length);
+  for (let a = 0; a < idx.length; a += 64) {
+    const n = Math.min(64, idx.length - a);
+    pred.set(
+      tf.tidy(() => {
+        const p = tf.tensor3d(gt.subarray(a * k * 2, (a + n) * k * 2), [n, k, 2]);
+        return keypointRegressor(store, renderSkeleton(p, edges, h.imageSize, render)).dataSync();
+      }),
+      a * k * 2,
+    );
+  }
+  return scoreKeypoints(ds, pred, gt, activity);
+}
+
+/** The headline protocol error (and its flip-invariant flavour) of predictions vs labels. */
+function scoreKeypoints(
+  ds: Dataset,
+  pred: Float32Array,
+  gt: Float32Array,
+  activity: Int32Array,
+): Record<string, number> {
+  const h = ds.header, k = h.numPoints, count = activity.length;
+  if (SKELETONS[h.kind].numPoints !== k) return { val_err: meanError(pred, gt) };
+  const ctx = {
+    activity,
+    activities: h.activities,
+    imageSize: h.imageSize,
+    originalSize: h.originalSize,
+  };
+  const scores = evaluateProtocols(
+    h.kind,
+    { xy: pred, count, numPoints: k },
+    { xy: gt, count, numPoints: k },
+    ctx,
+  );
+  const head = scores[0];
+  const min = scores.find((x) => x.protocol === head.protocol && x.flip === "min");
+  return { val_err: head.all, ...(min && min !== head ? { val_err_min: min.all } : {}) };
+}
 
 /** Computes the monitored errors for the current weights. */
 export type Monitor = (store: ParamStore) => Record<string, number>;
@@ -39,12 +100,6 @@ export function makeMonitor(ds: Dataset, frames: number, batch = 64): Monitor | 
     gt.set(test.keypoints.subarray(j * k * 2, (j + 1) * k * 2), i * k * 2);
     activity[i] = test.activity[j];
   });
-  const ctx = {
-    activity,
-    activities: h.activities,
-    imageSize: s,
-    originalSize: h.originalSize,
-  };
   return (store) => {
     const pred = new Float32Array(gt.length);
     for (let a = 0; a < idx.length; a += batch) {
@@ -61,16 +116,7 @@ export function makeMonitor(ds: Dataset, frames: number, batch = 64): Monitor | 
       });
       pred.set(out, a * k * 2);
     }
-    if (SKELETONS[h.kind].numPoints !== k) return { val_err: meanError(pred, gt) };
-    const scores = evaluateProtocols(
-      h.kind,
-      { xy: pred, count: idx.length, numPoints: k },
-      { xy: gt, count: idx.length, numPoints: k },
-      ctx,
-    );
-    const head = scores[0],
-      min = scores.find((x) => x.protocol === head.protocol && x.flip === "min");
-    return { val_err: head.all, ...(min && min !== head ? { val_err_min: min.all } : {}) };
+    return scoreKeypoints(ds, pred, gt, activity);
   };
 }
 

@@ -70,7 +70,15 @@ export function poseEncoder(store: ParamStore, x: tf.Tensor4D, mode: Mode): tf.T
 
 /** η — `NipsEncoder` with InstanceNorm (digest §2.2): skeleton image → K heatmaps at S/8. */
 export function initKeypointRegressor(store: ParamStore, cfg: ArchConfig, rng: Rng): void {
-  initEncoder(store, "eta", cfg, 1, cfg.numPoints, "instance", rng);
+  initEncoder(
+    store,
+    "eta",
+    { ...cfg, width: cfg.etaWidth ?? cfg.width },
+    1,
+    cfg.numPoints,
+    "instance",
+    rng,
+  );
 }
 
 /** η heatmaps: `[B, S, S, 1]` → `[B, S/8, S/8, K]`. */

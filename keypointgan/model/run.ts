@@ -18,7 +18,7 @@ import { type FeatureNet, loadVgg19, pixelPyramid } from "./features.ts";
 import type { ModelMetadata } from "./infer.ts";
 import { GanJob, PretrainJob } from "./jobs.ts";
 import { type MetricsRow, runLoop } from "./loop.ts";
-import { makeMonitor } from "./monitor.ts";
+import { makeMonitor, regressorFloor } from "./monitor.ts";
 import type { ReconstructionKind } from "./reconstruction.ts";
 import type { RenderOptions } from "./render.ts";
 import type { LrScheduleKind } from "./schedule.ts";
@@ -34,6 +34,7 @@ export interface CommonParams {
   priorSize: number;
   priorSeed: number;
   width: number;
+  etaWidth: number;
   batch: number;
   steps: number;
   lr: number;
@@ -115,6 +116,7 @@ export async function runPretrain(
   const arch: ArchConfig = {
     imageSize: ds.header.imageSize,
     width: p.width,
+    etaWidth: p.etaWidth,
     numPoints: ds.header.numPoints,
     conditional: true,
     dScales: 1,
@@ -145,6 +147,9 @@ export async function runPretrain(
       meta,
     );
     const final = finalLosses(rows);
+    // η on perfectly rendered test poses: the floor of every error KeypointGAN can reach.
+    const floor = regressorFloor(job.store, ds, c.edges, c.render, 512);
+    hooks.log?.(`η on rendered test poses (the floor of KeypointGAN's error): ${fmtErrors(floor)}`);
     await writeJson(join(hooks.outDir, "pretrain.json"), {
       lossNames: job.lossNames,
       steps: p.steps,
@@ -158,9 +163,13 @@ export async function runPretrain(
       seed: p.seed,
       render: c.render,
       finalLosses: final,
+      floor,
     });
     await Deno.copyFile(join(hooks.workDir, "metrics.jsonl"), join(hooks.outDir, "metrics.jsonl"));
-    return final;
+    return {
+      ...final,
+      ...Object.fromEntries(Object.entries(floor).map(([k, v]) => [`floor_${k}`, v])),
+    };
   } finally {
     job.dispose();
   }
@@ -237,6 +246,7 @@ export async function runTrain(
   const arch: ArchConfig = {
     imageSize: ds.header.imageSize,
     width: p.width,
+    etaWidth: p.etaWidth,
     numPoints: ds.header.numPoints,
     conditional: flags.conditional,
     dScales: p.dScales,
@@ -324,4 +334,9 @@ export async function runTrain(
     trainer.dispose();
     features?.dispose();
   }
+}
+
+/** "val_err 2.90, val_err_min 2.66". */
+function fmtErrors(e: Record<string, number>): string {
+  return Object.entries(e).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ") || "n/a";
 }

@@ -20,6 +20,7 @@ const common: CommonParams = {
   priorSize: 0,
   priorSeed: 0,
   width: 0.0625,
+  etaWidth: 0.0625,
   batch: 2,
   steps: 4,
   lr: 2e-4,
