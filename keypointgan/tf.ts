@@ -193,7 +193,7 @@ export function registerNative(
     computePool2DInfo: tf.backend_util.computePool2DInfo,
     parseSliceParams: (x, begin, size) =>
       tf.slice_util.parseSliceParams(x as tf.TensorInfo as tf.Tensor, begin, size),
-    stock: (k) => tf.getKernel(k, "cpu")!.kernelFunc,
+    stock: (k) => tf.getKernel(k, "cpu")?.kernelFunc,
     kernel: (k) => tf.getKernel(k, name)!.kernelFunc,
   }, engine);
   if (name === "native") nativeDescription = description;

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KPG_VERSION 12
+#define KPG_VERSION 13
 #define MAX_THREADS 64
 
 /* Conv geometry, same fields and order as ConvGeometry in conv.ts. */
@@ -405,7 +405,7 @@ void kpg_unary(int32_t op, const float *x, float *y, int64_t n, float p0, float 
   run_parts(unary_task, &c, parts_for(n));
 }
 
-static inline float binary_op(int op, float a, float b) {
+static inline float binary_op(int op, float a, float b, float p0) {
   switch (op) {
     case 0: return a + b;
     case 1: return a - b;
@@ -415,6 +415,8 @@ static inline float binary_op(int op, float a, float b) {
     case 5: return (a != a || b != b) ? a + b : a < b ? a : b;
     case 6: return (a - b) * (a - b);
     case 7: return a < 0 ? b * a : a;
+    case 8: return b > 0 ? a : b != b ? b : a * 0.0f;  /* ReLU gradient: dy·step(x) */
+    case 9: return b > 0 ? a : a * p0;                 /* LeakyReLU gradient */
     case 10: return a > b;
     case 11: return a >= b;
     case 12: return a < b;
@@ -469,7 +471,7 @@ static int tiled_block(const ew_ctx *c, int64_t row, int64_t rows, int64_t n3, i
       case 2: TILED(a * b) break;
       case 3: TILED(a / b) break;
       case 6: TILED((a - b) * (a - b)) break;
-      default: TILED(binary_op(c->op, a, b)) break;
+      default: TILED(binary_op(c->op, a, b, c->p0)) break;
     }
 #undef TILED
   }
@@ -511,20 +513,22 @@ static void binary_task(void *p, int part, int nparts, int tid) {
     const int64_t i2 = row % n2, i1 = (row / n2) % n1, i0 = row / (n1 * n2);
     const float *pa = c->x + i0 * pl->a[0] + i1 * pl->a[1] + i2 * pl->a[2];
     const float *pb = c->y2 + i0 * pl->b[0] + i1 * pl->b[1] + i2 * pl->b[2];
-    if (op >= 10) BIN_ROW(uint8_t, binary_op(op, a, b));
+    if (op >= 10) BIN_ROW(uint8_t, binary_op(op, a, b, 0));
     else if (op == 0) BIN_ROW(float, a + b);
     else if (op == 1) BIN_ROW(float, a - b);
     else if (op == 2) BIN_ROW(float, a * b);
     else if (op == 3) BIN_ROW(float, a / b);
     else if (op == 6) BIN_ROW(float, (a - b) * (a - b));
-    else BIN_ROW(float, binary_op(op, a, b));
+    else if (op == 8) BIN_ROW(float, b > 0 ? a : b != b ? b : a * 0.0f);
+    else BIN_ROW(float, binary_op(op, a, b, c->p0));
     lo = row * n3 + j1;
   }
 }
 
-void kpg_binary(int32_t op, const float *a, const float *b, void *out, const plan_t *plan) {
+void kpg_binary(int32_t op, const float *a, const float *b, void *out, const plan_t *plan,
+                float p0) {
   const int64_t n = (int64_t)plan->n[0] * plan->n[1] * plan->n[2] * plan->n[3];
-  ew_ctx c = {op, a, b, out, 0, n, 0, 0, plan};
+  ew_ctx c = {op, a, b, out, 0, n, p0, 0, plan};
   int64_t parts = parts_for(n);
   if (plan->n[3] <= 64 && parts > n / plan->n[3]) parts = n / plan->n[3]; /* whole rows */
   run_parts(binary_task, &c, parts < 1 ? 1 : (int)parts);

@@ -18,7 +18,7 @@ import type { ConvEngine, ConvGeometry, Sgemm } from "./conv.ts";
 import { bilinearTaps, type NativeOps, nearestTaps, type ResizeGeometry } from "./ops.ts";
 import type { LoopPlan } from "./shapes.ts";
 
-const HELPER_VERSION = 12;
+const HELPER_VERSION = 13;
 
 const RESIZE_BILINEAR = [
   "buffer", // geometry int32[6]
@@ -49,7 +49,10 @@ const SYMBOLS = {
     result: "void",
   },
   kpg_unary: { parameters: ["i32", "buffer", "buffer", "i64", "f32", "f32"], result: "void" },
-  kpg_binary: { parameters: ["i32", "buffer", "buffer", "buffer", "buffer"], result: "void" },
+  kpg_binary: {
+    parameters: ["i32", "buffer", "buffer", "buffer", "buffer", "f32"],
+    result: "void",
+  },
   kpg_select: { parameters: ["buffer", "buffer", "buffer", "buffer", "i64"], result: "void" },
   kpg_reduce: {
     parameters: ["i32", "buffer", "buffer", "i64", "i64", "i64", "f64"],
@@ -263,7 +266,7 @@ function helperOps(lib: HelperLib): NativeOps {
   return {
     name: "c",
     unary: (op, x, y, p0, p1) => s.kpg_unary(op, x, y, BigInt(y.length), p0, p1),
-    binary: (op, a, b, out, p) => s.kpg_binary(op, a, b, out, plan(p)),
+    binary: (op, a, b, out, p, p0 = 0) => s.kpg_binary(op, a, b, out, plan(p), p0),
     select: (cond, a, b, out) => s.kpg_select(cond, a, b, out, BigInt(out.length)),
     reduce: (op, x, out, outer, red, inner, scale) =>
       s.kpg_reduce(op, x, out, BigInt(outer), BigInt(red), BigInt(inner), scale),

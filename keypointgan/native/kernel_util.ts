@@ -18,8 +18,8 @@ export interface TfRuntime {
   computePool2DInfo: typeof backend_util.computePool2DInfo;
   /** `slice_util.parseSliceParams` (scalar begin, -1 sizes, as TF.js). */
   parseSliceParams(x: TensorInfo, begin: number | number[], size?: number | number[]): number[][];
-  /** The stock CPU kernel for a name (our fallback for cases we do not handle). */
-  stock(kernelName: string): KernelFunc;
+  /** The stock CPU kernel for a name (our fallback for cases we do not handle), if any. */
+  stock(kernelName: string): KernelFunc | undefined;
   /** The kernel currently registered on the native backend (our override or the stock copy). */
   kernel(kernelName: string): KernelFunc;
 }
@@ -71,9 +71,9 @@ export function toKernelConfigs(
   withFallback = true,
 ): KernelConfig[] {
   return kernels.map(({ name, body }) => {
-    const stock: KernelFunc = withFallback ? env.rt.stock(name) : () => {
+    const stock: KernelFunc = (withFallback ? env.rt.stock(name) : undefined) ?? (() => {
       throw new Error(`${name}: unsupported inputs on ${backendName}`);
-    };
+    });
     const kernelFunc = ((args: KernelArgs) => {
       const out = body(args, env);
       if (out !== undefined) return out;

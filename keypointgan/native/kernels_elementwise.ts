@@ -103,6 +103,25 @@ const likeKernel = (name: string, value: number): NativeKernel => ({
     inputs.x.dtype === "float32" ? filled(backend, env, inputs.x.shape, value) : undefined,
 });
 
+/**
+ * Fused activation gradients (kernels of our own, used by the gradients registered in
+ * gradients.ts on native backends): one pass instead of Step + Multiply (ReLU) or
+ * Greater + Multiply + Select (LeakyReLU).
+ */
+function activationGrad(name: string, op: number): NativeKernel {
+  return {
+    name,
+    body: ({ inputs, backend, attrs }, env) => {
+      const dy = f32(backend, inputs.dy), x = f32(backend, inputs.x);
+      if (!dy || !x || inputs.dy.shape.join() !== inputs.x.shape.join()) return undefined;
+      const out = backend.pool.take(dy.length);
+      const plan = broadcastPlan(inputs.x.shape, inputs.x.shape)!.plan;
+      env.ops.binary(op, dy, x, out, plan, Math.fround(attrs.alpha ?? 0));
+      return output(backend, inputs.x.shape, out);
+    },
+  };
+}
+
 /** Cast int32/bool → float32 into real float32 storage (the stock kernel only relabels). */
 const cast: NativeKernel = {
   name: "Cast",
@@ -121,6 +140,9 @@ const cast: NativeKernel = {
     return output(backend, inputs.x.shape, out);
   },
 };
+
+/** Names of our fused gradient kernels (not TF.js kernels: no stock fallback exists). */
+export const RELU_GRAD = "KpgReluGrad", LEAKY_RELU_GRAD = "KpgLeakyReluGrad";
 
 /** The elementwise overrides. */
 export const elementwiseKernels: readonly NativeKernel[] = [
@@ -158,6 +180,8 @@ export const elementwiseKernels: readonly NativeKernel[] = [
   { name: "Select", body: select },
   fill,
   cast,
+  activationGrad(RELU_GRAD, Binary.reluGrad),
+  activationGrad(LEAKY_RELU_GRAD, Binary.leakyReluGrad),
   likeKernel("ZerosLike", 0),
   likeKernel("OnesLike", 1),
 ];

@@ -234,3 +234,22 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "native gradients (fused ReLU/LeakyReLU, Sum/Mean via broadcastTo) match the stock ones",
+  ignore,
+  async fn() {
+    const w = () => input(70, false);
+    const losses: [string, (x: tf.Tensor) => tf.Scalar][] = [
+      ["relu", (x) => tf.sum(tf.mul(tf.relu(x), w()))],
+      ["leakyRelu", (x) => tf.sum(tf.mul(tf.leakyRelu(x, 0.2), w()))],
+      ["sum over axes", (x) => tf.sum(tf.mul(tf.sum(x, [1, 2], true), tf.sum(w(), [1, 2], true)))],
+      ["mean over axes", (x) => tf.sum(tf.mul(tf.mean(x, [0, 1, 2]), tf.mean(w(), [0, 1, 2])))],
+      ["mean of all", (x) => tf.mean(tf.square(x))],
+    ];
+    for (const [name, loss] of losses) {
+      const problem = await compareWithCpu(() => tf.grad(loss)(input(71)), 1e-6);
+      assertEquals(problem, undefined, `${name}: ${problem}`);
+    }
+  },
+});

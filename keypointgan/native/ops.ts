@@ -45,6 +45,10 @@ export const Binary = {
   squaredDifference: 6,
   /** a < 0 ? b·a : a */
   prelu: 7,
+  /** ReLU gradient dy·step(x) (a = dy, b = x; NaN x gives NaN) */
+  reluGrad: 8,
+  /** LeakyReLU gradient x > 0 ? dy : p0·dy (a = dy, b = x) */
+  leakyReluGrad: 9,
   greater: 10,
   greaterEqual: 11,
   less: 12,
@@ -73,13 +77,14 @@ export interface NativeOps {
   readonly name: string;
   /** y[i] = op(x[i]) for i < y.length. */
   unary(op: number, x: Float32Array, y: Float32Array, p0: number, p1: number): void;
-  /** out (contiguous in plan order) = op(a, b) over the plan's loops. */
+  /** out (contiguous in plan order) = op(a, b) over the plan's loops; p0 = the op's scalar. */
   binary(
     op: number,
     a: Float32Array,
     b: Float32Array,
     out: Float32Array | Uint8Array,
     plan: LoopPlan,
+    p0?: number,
   ): void;
   /** out[i] = cond[i] ? a[i] : b[i] (same shapes). */
   select(cond: Uint8Array, a: Float32Array, b: Float32Array, out: Float32Array): void;

@@ -61,7 +61,7 @@ function unaryFn(op: number, p0: number, p1: number): F {
 
 type G = (a: number, b: number) => number;
 
-function binaryFn(op: number): G {
+function binaryFn(op: number, p0: number): G {
   switch (op) {
     case Binary.add:
       return (a, b) => a + b;
@@ -79,6 +79,10 @@ function binaryFn(op: number): G {
       return (a, b) => (a - b) * (a - b);
     case Binary.prelu:
       return (a, b) => (a < 0 ? b * a : a);
+    case Binary.reluGrad:
+      return (a, b) => (b > 0 ? a : b !== b ? b : a * 0);
+    case Binary.leakyReluGrad:
+      return (a, b) => (b > 0 ? a : a * p0);
     case Binary.greater:
       return (a, b) => (a > b ? 1 : 0);
     case Binary.greaterEqual:
@@ -116,6 +120,7 @@ function binary(
   b: Float32Array,
   out: Float32Array | Uint8Array,
   plan: LoopPlan,
+  p0 = 0,
 ): void {
   const [n0, n1, n2, n3] = plan.shape;
   const [a0, a1, a2, a3] = plan.aStrides, [b0, b1, b2, b3] = plan.bStrides;
@@ -123,7 +128,7 @@ function binary(
     for (let i = 0; i < n3; i++) out[i] = a[i] * b[i];
     return;
   }
-  const f = binaryFn(op);
+  const f = binaryFn(op, p0);
   let o = 0;
   for (let i0 = 0; i0 < n0; i0++) {
     for (let i1 = 0; i1 < n1; i1++) {
