@@ -6,6 +6,7 @@
  *
  * Run as a subprocess by bench.ts so that peak RSS (VmHWM) belongs to this configuration only:
  *   deno run -A bench/tier_step.ts --tier small --variant keypointgan --steps 3 [--backend native]
+ *     [--batch N]
  * Prints one JSON line on stdout.
  *
  * @module
@@ -113,12 +114,13 @@ export async function runTierSteps(
   variant: VariantName,
   steps: number,
   backend: string,
+  batchSize?: number,
 ): Promise<TierStepResult> {
   const used = await initBackend(backend, () => {});
   const cfg = benchTrainerConfig(tierName, variant);
   const features = pixelPyramid(cfg.arch.imageSize);
   const trainer = new Trainer(cfg, features);
-  const batch = TIERS[tierName].batch;
+  const batch = batchSize ?? TIERS[tierName].batch;
   const stepSeconds: number[] = [], tensorsAfterStep: number[] = [], rssMiB: number[] = [];
   let largestConv: ConvGeometry | undefined, convGflop = 0;
   const observe = (g: ConvGeometry) => {
@@ -161,6 +163,7 @@ if (import.meta.main) {
       variant: { type: "string", default: "keypointgan" },
       steps: { type: "string", default: "3" },
       backend: { type: "string", default: "native" },
+      batch: { type: "string" },
     },
   });
   const r = await runTierSteps(
@@ -168,6 +171,7 @@ if (import.meta.main) {
     values.variant as VariantName,
     Number(values.steps),
     values.backend!,
+    values.batch ? Number(values.batch) : undefined,
   );
   console.log(JSON.stringify(r));
 }
