@@ -1,0 +1,13 @@
+import { readDataset } from "../keypointgan/data/dataset_io.ts";
+import { readWeightsRaw } from "../keypointgan/model/weights_io.ts";
+import { ParamStore } from "../keypointgan/model/params.ts";
+import { regressorFloor } from "../keypointgan/model/monitor.ts";
+import { HUMAN } from "../keypointgan/skeletons.ts";
+import { initBackend } from "../keypointgan/tf.ts";
+await initBackend("auto", () => {});
+const ds = await readDataset(Deno.args[0]);
+const { raw, header } = await readWeightsRaw(Deno.args[1]);
+const store = new ParamStore();
+for (const [n, r] of Object.entries(raw)) store.add(n, r.shape, r.data, !/\/(mean|var)$/.test(n));
+const render = (header.metadata as { render: { sigma: number; distance: "linear" } }).render;
+console.log(Deno.args[1].slice(-30), render, regressorFloor(store, ds, HUMAN.edges, render, 512));
