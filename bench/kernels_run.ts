@@ -50,14 +50,20 @@ function random(n: number, seed: number): Float32Array {
   return a;
 }
 
-/** Median seconds of `f` over `reps` runs after one warm-up run. */
+/**
+ * Median seconds of `f` after one warm-up run: at least `reps` runs and at least 0.3 s of
+ * them (small layers take milliseconds, and the machine's load changes by the millisecond).
+ */
 function time(f: () => void, reps: number): number {
   f();
   const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
+  let total = 0;
+  while ((ts.length < reps || total < 0.3) && ts.length < 500) {
     const t0 = performance.now();
     f();
-    ts.push((performance.now() - t0) / 1000);
+    const dt = (performance.now() - t0) / 1000;
+    ts.push(dt);
+    total += dt;
   }
   return median(ts);
 }

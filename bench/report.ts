@@ -48,6 +48,49 @@ export function secs(s: number | undefined): string {
   return s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(3)} s`;
 }
 
+/** Collects table rows, ledger nodes and raw results while the bench runs. */
+export class Recorder {
+  readonly rows: Row[] = [];
+  readonly nodes: LedgerNodeLike[] = [];
+  readonly results: Record<string, unknown> = {};
+
+  row(section: string, what: string, value: string, note = ""): void {
+    this.rows.push({ section, what, value, note });
+  }
+
+  /** A child's outcome as a ledger node (summary for successes, error for failures). */
+  record(
+    stage: string,
+    variants: string[],
+    r: { ok: true; seconds: number } | { ok: false; seconds: number; error: string },
+    summary?: Record<string, unknown>,
+  ): void {
+    const key = `${stage}:${variants.join(",")}`;
+    this.nodes.push(
+      r.ok
+        ? { key, stage, variants, status: "ran", seconds: r.seconds, summary }
+        : { key, stage, variants, status: "failed", seconds: r.seconds, error: r.error },
+    );
+  }
+
+  /** A measurement not taken, with why. */
+  skipped(section: string, what: string, why: string, stage: string, variants: string[]): void {
+    this.row(section, what, "skipped", why);
+    this.nodes.push({
+      key: `${stage}:${variants.join(",")}`,
+      stage,
+      variants,
+      status: "skipped",
+      seconds: 0,
+    });
+  }
+}
+
+/** 4 significant digits (ledger summaries). */
+export function round(x: number): number {
+  return Number(x.toPrecision(4));
+}
+
 /** A measurement recorded in the ledger. */
 export interface LedgerNodeLike {
   key: string;
