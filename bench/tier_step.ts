@@ -6,7 +6,7 @@
  *
  * Run as a subprocess by bench.ts so that peak RSS (VmHWM) belongs to this configuration only:
  *   deno run -A bench/tier_step.ts --tier small --variant keypointgan --steps 3 [--backend native]
- *     [--batch N]
+ *     [--batch N] [--image-size S] [--width W] [--d-scales N]   (explore other configurations)
  * Prints one JSON line on stdout.
  *
  * @module
@@ -38,9 +38,20 @@ export interface TierStepResult {
 
 const convFlops = (g: ConvGeometry) => 2 * g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * g.outC;
 
+/** Overrides of a tier's sizes, to explore step costs of other configurations. */
+export interface TierOverrides {
+  imageSize?: number;
+  width?: number;
+  dScales?: number;
+}
+
 /** The Trainer config of a tier/variant with the official recipe (digest §4–5). */
-export function benchTrainerConfig(tierName: TierName, variant: VariantName): TrainerConfig {
-  const tier = TIERS[tierName];
+export function benchTrainerConfig(
+  tierName: TierName,
+  variant: VariantName,
+  o: TierOverrides = {},
+): TrainerConfig {
+  const tier = { ...TIERS[tierName], ...o };
   const flags = variantFlags(variant);
   const skeleton = SKELETONS.humans;
   return {
@@ -115,9 +126,10 @@ export async function runTierSteps(
   steps: number,
   backend: string,
   batchSize?: number,
+  overrides: TierOverrides = {},
 ): Promise<TierStepResult> {
   const used = await initBackend(backend, () => {});
-  const cfg = benchTrainerConfig(tierName, variant);
+  const cfg = benchTrainerConfig(tierName, variant, overrides);
   const features = pixelPyramid(cfg.arch.imageSize);
   const trainer = new Trainer(cfg, features);
   const batch = batchSize ?? TIERS[tierName].batch;
@@ -164,6 +176,9 @@ if (import.meta.main) {
       steps: { type: "string", default: "3" },
       backend: { type: "string", default: "native" },
       batch: { type: "string" },
+      "image-size": { type: "string" },
+      width: { type: "string" },
+      "d-scales": { type: "string" },
     },
   });
   const r = await runTierSteps(
@@ -172,6 +187,11 @@ if (import.meta.main) {
     Number(values.steps),
     values.backend!,
     values.batch ? Number(values.batch) : undefined,
+    {
+      ...(values["image-size"] ? { imageSize: Number(values["image-size"]) } : {}),
+      ...(values.width ? { width: Number(values.width) } : {}),
+      ...(values["d-scales"] ? { dScales: Number(values["d-scales"]) } : {}),
+    },
   );
   console.log(JSON.stringify(r));
 }
