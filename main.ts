@@ -12,9 +12,19 @@ import { globals, registry } from "./stages/mod.ts";
 
 /** Extra commands: name → description + lazy module (keeps `run` from loading them). */
 const commands: Record<string, ExtraCommand> = {
-  summary: { description: "parameter count of each network", load: () => import("./keypointgan/model/summary.ts") },
-  notebook: { description: "install the Deno Jupyter kernel, say how to open the notebooks (--execute: run them headless)", load: () => import("./lab/notebook_command.ts") },
-  predict: { description: "keypoints for image files/folders from a trained model", load: () => import("./commands/predict.ts") },
+  summary: {
+    description: "parameter count of each network",
+    load: () => import("./keypointgan/model/summary.ts"),
+  },
+  notebook: {
+    description:
+      "install the Deno Jupyter kernel, say how to open the notebooks (--execute: run them headless)",
+    load: () => import("./lab/notebook_command.ts"),
+  },
+  predict: {
+    description: "keypoints for image files/folders from a trained model",
+    load: () => import("./commands/predict.ts"),
+  },
 };
 
 if (import.meta.main) {

@@ -106,7 +106,7 @@ Deno.test({
       tf.mul(tf.cast(tf.greater(input(9), 0), "float32"), input(10)),
       tf.mul(tf.cast(tf.tensor(rand(N, 11, -5, 5), SHAPE, "int32"), "float32"), input(12)),
     ]);
-    assertEquals(problem, undefined, problem);
+    assertEquals(problem, undefined, problem ?? "");
   },
 });
 
@@ -183,7 +183,7 @@ Deno.test({
         tf.broadcastTo(tf.tensor(rand(6, 64), [6, 1]), [2, 5, 6, 7]),
       ];
     }, 0);
-    assertEquals(problem, undefined, problem);
+    assertEquals(problem, undefined, problem ?? "");
     const ints = () => tf.tensor(rand(N, 40, -100, 100), SHAPE, "int32");
     const intProblem = await compareWithCpu(() => {
       const x = ints();
@@ -197,7 +197,7 @@ Deno.test({
         tf.transpose(tf.oneHot(tf.argMax(input(41), 3), 5), [0, 3, 1, 2]),
       ];
     }, 0);
-    assertEquals(intProblem, undefined, intProblem);
+    assertEquals(intProblem, undefined, intProblem ?? "");
   },
 });
 
@@ -215,7 +215,7 @@ Deno.test({
         tf.cast(tf.logicalNot(m), "float32"),
       ];
     }, 0);
-    assertEquals(problem, undefined, problem);
+    assertEquals(problem, undefined, problem ?? "");
     for (const [f, s] of [[2, 2], [3, 1], [2, 3]] as const) {
       const pool = await compareWithCpu(() => {
         const x = tf.tensor4d(rand(2 * 8 * 9 * 3, 52), [2, 8, 9, 3]);
