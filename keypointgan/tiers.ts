@@ -3,7 +3,7 @@
  * the experiment left unset (null) from here, so cache keys hold effective values.
  *
  * - `tiny`: unit tests and the smoke experiment (seconds on the plain CPU backend).
- * - `small`: the embedded default on 2 CPU cores (the full ablation, ~20 trainings, in ~3 h).
+ * - `small`: the embedded default on 2 CPU cores (the full ablation, 20 trainings, in < 2 h).
  * - `paper`: the official sizes (128×128, official widths, batch 16): meant for a GPU.
  *
  * @module
@@ -31,8 +31,12 @@ export interface Tier {
   readonly steps: number;
   /** η pretraining iterations on rendered prior skeletons. */
   readonly pretrainSteps: number;
-  /** Adam learning rate of every optimiser. */
+  /** Adam learning rate of every optimiser of `train`. */
   readonly lr: number;
+  /** Learning-rate schedule of `train` (official: constant). */
+  readonly lrSchedule: "constant" | "cosine" | "step";
+  /** Adam learning rate of η's pretraining (`pretrain_regressor`, constant unless overridden). */
+  readonly pretrainLr: number;
   /** Steps between `metrics.jsonl` rows. */
   readonly logEvery: number;
   /** Steps between checkpoints (a multiple of `logEvery`). */
@@ -52,23 +56,27 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     steps: 20,
     pretrainSteps: 20,
     lr: 2e-4,
+    lrSchedule: "constant",
+    pretrainLr: 2e-4,
     logEvery: 5,
     checkpointEvery: 10,
     evalEvery: 10,
   },
   small: {
     imageSize: 64,
-    width: 0.25,
+    width: 0.125,
     etaWidth: 0.25,
-    dScales: 2,
+    dScales: 1,
     dLayers: 3,
-    batch: 16,
-    steps: 3000,
-    pretrainSteps: 1500,
-    lr: 2e-4,
-    logEvery: 25,
-    checkpointEvery: 250,
-    evalEvery: 250,
+    batch: 8,
+    steps: 600,
+    pretrainSteps: 1000,
+    lr: 1e-3,
+    lrSchedule: "cosine",
+    pretrainLr: 2e-4,
+    logEvery: 20,
+    checkpointEvery: 200,
+    evalEvery: 200,
   },
   paper: {
     imageSize: 128,
@@ -80,6 +88,8 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     steps: 200_000,
     pretrainSteps: 580_000,
     lr: 2e-4,
+    lrSchedule: "constant",
+    pretrainLr: 2e-4,
     logEvery: 100,
     checkpointEvery: 5000,
     evalEvery: 5000,
@@ -99,24 +109,32 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     steps: "enough to see the reconstruction loss move in a test",
     pretrainSteps: "enough for a smoke run; η is not meant to be good",
     lr: "official 2e-4 (digest §5.1)",
+    lrSchedule: "official constant",
+    pretrainLr: "official 2e-4",
     logEvery: "several metric rows per smoke run",
     checkpointEvery: "exercises checkpoint/resume inside a smoke run",
     evalEvery: "exercises the held-out monitor",
   },
   small: {
-    imageSize: "64 px: 4× fewer pixels than the paper, still 8×8 heatmaps and room for 2 D scales",
-    width: "quarter widths (8…64 channels): ~16× fewer conv FLOPs per pixel, keeps the topology",
-    etaWidth: "as width",
-    dScales: "64 and 32 px; a 16 px third scale would leave no PatchGAN output",
+    imageSize: "64 px: 4× fewer pixels than the paper, still 8×8 heatmaps",
+    width:
+      "eighth widths (4…64 channels): Ψ and D dominate a step; ~0.33 s/step with 2 jobs on 2 cores (docs/performance.md)",
+    etaWidth:
+      "quarter widths: η reads a 1-channel image, so a wider η is cheap and lowers its floor",
+    dScales: "one 64 px scale: each extra scale adds a third of D's cost",
     dLayers: "official PatchGAN depth",
-    batch: "official batch 16 (digest §5.1)",
+    batch:
+      "8 (official 16): twice the steps for the same CPU time; BatchNorm statistics stay defined",
     steps:
-      "CPU budget: ~20 trainings in ~3 h on 2 cores (probe: learning needs thousands of steps)",
-    pretrainSteps: "η converges on β(p̄) → p̄ much sooner than the GAN; half the training length",
-    lr: "official 2e-4 (digest §5.1); issue 10 tunes the recipe through the declared params",
-    logEvery: "~120 points per loss curve",
-    checkpointEvery: "a kill loses at most a few minutes of training",
-    evalEvery: "a learning curve of the test error with ~12 points (256 frames each)",
+      "CPU budget: the 20 trainings of the ablation in < 2 h on 2 cores; far from converged (README)",
+    pretrainSteps: "η converges on β(p̄) → p̄ much sooner than the GAN (floor in pretrain.json)",
+    lr:
+      "1e-3 (official 2e-4): at a few hundred steps a larger rate learns ~4× sooner (shared/probe)",
+    lrSchedule: "cosine to 0: the larger rate without the noisy plateau the probe saw at 1e-3",
+    pretrainLr: "official 2e-4: 1e-3 cosine gave η a worse floor (3.15 vs 2.90)",
+    logEvery: "30 points per loss curve",
+    checkpointEvery: "a kill loses at most about a minute of training",
+    evalEvery: "a learning curve of the test error with 4 points (256 frames each)",
   },
   paper: {
     imageSize: "official loadSize/fineSize 128 (digest §2)",
@@ -129,6 +147,8 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     pretrainSteps:
       "the released regressor checkpoint is named 580000_net_regressor.pth (digest §4)",
     lr: "official 2e-4, constant (digest §5.1)",
+    lrSchedule: "official constant",
+    pretrainLr: "official 2e-4",
     logEvery: "official print_freq is 10; 100 keeps metrics.jsonl small",
     checkpointEvery: "official save_latest_freq 5000",
     evalEvery: "with each checkpoint",

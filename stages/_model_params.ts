@@ -28,10 +28,10 @@ export const commonParams = {
   batch: z.int().min(1).optional(),
   /** Iterations (tier). */
   steps: z.int().min(1).optional(),
-  /** Adam learning rate (tier; official 2e-4). */
+  /** Adam learning rate (tier: `lr` for train, `pretrainLr` for η's pretraining; official 2e-4). */
   lr: z.number().positive().optional(),
-  /** LR schedule: official constant; cosine/step for the CPU recipe (issue 10). */
-  lrSchedule: z.enum(["constant", "cosine", "step"]).default("constant"),
+  /** LR schedule (train: tier; pretraining: constant): official constant; cosine/step for CPU budgets. */
+  lrSchedule: z.enum(["constant", "cosine", "step"]).optional(),
   /** Linear warm-up steps (official 0). */
   lrWarmup: z.int().min(0).default(0),
   /** `step` schedule period in steps. */
@@ -67,7 +67,9 @@ export function resolveTier<P extends Record<string, unknown> & { tier: string }
   fill("etaWidth", t.etaWidth);
   fill("batch", t.batch);
   fill("steps", t[stepsKey]);
-  fill("lr", t.lr);
+  const pretraining = stepsKey === "pretrainSteps";
+  fill("lr", pretraining ? t.pretrainLr : t.lr);
+  fill("lrSchedule", pretraining ? "constant" : t.lrSchedule);
   fill("logEvery", Math.min(t.logEvery, out.steps as number));
   fill("checkpointEvery", t.checkpointEvery);
   for (const k of extra) fill(k, t[k]);
