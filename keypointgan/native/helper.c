@@ -283,16 +283,26 @@ void kpg_col2im_product(const float *a, const float *b, const geom_t *g, float *
   run_parts(col2im_product_task, &c, nthreads == 1 ? 1 : g->batch < most ? g->batch : most);
 }
 
+/* Parts of a filter gradient: a fixed count (not the thread count), so that the summation
+   order, and with it every bit of dw, is the same for 1, 2 or 16 threads: a run's artifacts do
+   not depend on --jobs or the machine's cores. */
+#define GRAD_PARTS 8
+
 void kpg_im2col_gradient(const float *x, const float *dy, const geom_t *g, float *dw,
                          int32_t cf) {
   conv_ctx c = {x, dy, g, dw, chunk_rows_for(g, cf)};
-  const int nparts = conv_parts(g, c.chunk_rows);
+  const int chunks = (g->batch * g->outH + c.chunk_rows - 1) / c.chunk_rows;
+  const int nparts = chunks < GRAD_PARTS ? chunks : GRAD_PARTS;
   if (nparts <= 1) {
     im2col_gradient_task(&c, 0, 1, 0);
     return;
   }
   pthread_mutex_lock(&job_mu); /* the partials are shared: hold the pool until summed */
-  run_parts_locked(im2col_gradient_task, &c, nparts);
+  if (nthreads == 1) {
+    for (int p = 0; p < nparts; p++) im2col_gradient_task(&c, p, nparts, 0);
+  } else {
+    run_parts_locked(im2col_gradient_task, &c, nparts);
+  }
   /* Partial sums per part, added in part order: independent of scheduling. */
   const size_t n = (size_t)patch_k(g) * g->outC;
   for (int t = 1; t < nparts; t++) {

@@ -1,0 +1,28 @@
+/**
+ * Prints a digest of the bits of a few conv filter gradients and a matmul computed on the
+ * `native` backend, for `threads_test.ts`, which runs it under several thread counts.
+ * Prints `skip: <reason>` when the native backend cannot load here.
+ */
+import { createHash } from "node:crypto";
+import { nativeSkipReason, rand } from "../test_util.ts";
+import { tf } from "../../tf.ts";
+
+if (nativeSkipReason !== undefined) {
+  console.log(`skip: ${nativeSkipReason}`);
+} else {
+  await tf.setBackend("native");
+  const hash = createHash("sha256");
+  const add = (t: tf.Tensor) => hash.update(new Uint8Array(t.dataSync().slice().buffer));
+  // The small tier's shapes: wide-and-short (64 px, 4 ch) and deep-and-small (8 px, 64 ch).
+  for (const [b, s, cin, cout, k] of [[8, 64, 4, 8, 3], [8, 8, 64, 64, 4], [16, 32, 16, 16, 3]]) {
+    const x = tf.tensor4d(rand(b * s * s * cin, s + cin), [b, s, s, cin]);
+    const dy = tf.tensor4d(rand(b * s * s * cout, s + cout), [b, s, s, cout]);
+    const w = tf.tensor4d(rand(k * k * cin * cout, k + cout), [k, k, cin, cout]);
+    const f = (xx: tf.Tensor, ww: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, "same"), dy));
+    for (const g of tf.grads(f)([x, w])) add(g); // Conv2DBackpropInput, Conv2DBackpropFilter
+  }
+  const a = tf.tensor2d(rand(512 * 300, 1), [512, 300]);
+  add(tf.matMul(a, tf.tensor2d(rand(300 * 200, 2), [300, 200])));
+  console.log(hash.digest("hex"));
+}
