@@ -28,7 +28,7 @@ export function makeNativeBackendClass(
   Base: typeof MathBackendCPU,
 ): new () => NativeBackendLike {
   return class NativeBackend extends Base implements NativeBackendLike {
-    readonly pool = new BufferPool(poolCapBytes());
+    readonly pool = new BufferPool(poolCapBytes(), poolPoison());
 
     constructor() {
       super();
@@ -78,6 +78,15 @@ export function makeNativeBackendClass(
       super.dispose();
     }
   };
+}
+
+/** Env KEYPOINTGAN_POOL_POISON=1: reused buffers are NaN-filled (see BufferPool). */
+function poolPoison(): boolean {
+  try {
+    return Deno.env.get("KEYPOINTGAN_POOL_POISON") === "1";
+  } catch {
+    return false;
+  }
 }
 
 /** Pool cap: env KEYPOINTGAN_POOL_MB, else 2 GiB. */

@@ -40,9 +40,16 @@ export class BufferPool {
   #hits = 0;
   #misses = 0;
 
-  /** @param capBytes most bytes kept parked; beyond that, freed buffers go to the GC. */
-  constructor(capBytes = 2 ** 31) {
+  readonly #poison: boolean;
+
+  /**
+   * @param capBytes most bytes kept parked; beyond that, freed buffers go to the GC.
+   * @param poison fill reused buffers with NaN (debugging: a kernel that reads an output element
+   *   before writing it then yields NaN instead of a result that depends on earlier work).
+   */
+  constructor(capBytes = 2 ** 31, poison = false) {
     this.#capBytes = capBytes;
+    this.#poison = poison;
   }
 
   /** A float32 buffer of exactly `n` elements with UNSPECIFIED contents. */
@@ -54,6 +61,7 @@ export class BufferPool {
       this.#hits++;
       this.#pooledBytes -= reused.byteLength;
       this.#owned.set(reused.buffer, { array: reused, refs: 0 });
+      if (this.#poison) reused.fill(NaN);
       return reused;
     }
     this.#misses++;
