@@ -88,7 +88,7 @@ function reconstructionError(t: Trainer, x: tf.Tensor4D, xc: tf.Tensor4D): numbe
 Deno.test("a short tiny-tier training run lowers the reconstruction error", async () => {
   const dir = await Deno.makeTempDir();
   const cfg = tinyConfig("keypointgan");
-  const job = makeJob("keypointgan", { schedule: { ...cfg.schedule, lr: 2e-3 } });
+  const job = makeJob("keypointgan", { schedule: { ...cfg.schedule, lr: 5e-3 } });
   const src = new BatchSource(ds, ds.prior);
   const { Rng } = await import("./rng.ts");
   const probe = src.sample(8, new Rng(99));
