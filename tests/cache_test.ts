@@ -10,27 +10,12 @@ import { describeState, load, nodeOf, openStore, plan, run } from "../pipeline/m
 import { collectGarbage } from "../pipeline/gc.ts";
 import { reachableKeys } from "../pipeline/cli_gc.ts";
 import { openProject } from "../pipeline/project.ts";
-import { fixtureProject, ROOT, tempStore } from "./fixtures/project.ts";
+import { copyFixtureProject, fixtureProject, tempStore } from "./fixtures/project.ts";
 import { globals } from "./fixtures/stages/mod.ts";
 
 const project = fixtureProject();
 
-/** A copy of the fixture stages (and what they import) in a temp project root. */
-async function copyProject(): Promise<string> {
-  const root = await Deno.makeTempDir({ prefix: "kpg-copy-" });
-  const copy = async (rel: string) => {
-    await Deno.mkdir(join(root, rel, ".."), { recursive: true });
-    await Deno.copyFile(join(ROOT, rel), join(root, rel));
-  };
-  await copy("deno.json");
-  await copy("pipeline/stage.ts");
-  for (
-    const f of ["mod.ts", "source.ts", "scale.ts", "slow.ts", "summarize.ts", "_lib/numbers.ts"]
-  ) {
-    await copy(`tests/fixtures/stages/${f}`);
-  }
-  return root;
-}
+const copyProject = () => copyFixtureProject();
 
 Deno.test("editing a stage's source recomputes it and its dependants only", async () => {
   const root = await copyProject();

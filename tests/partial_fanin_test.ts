@@ -7,23 +7,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describeState, load, nodeOf, openStore, plan, run } from "../pipeline/mod.ts";
 import { openProject } from "../pipeline/project.ts";
-import { ROOT, tempStore } from "./fixtures/project.ts";
+import { copyFixtureProject, tempStore } from "./fixtures/project.ts";
 import { globals } from "./fixtures/stages/mod.ts";
 
 /** The fixture project with `summarize` made partial and listing what is missing. */
 async function partialProject() {
-  const root = await Deno.makeTempDir({ prefix: "kpg-partial-" });
-  const copy = async (rel: string) => {
-    await Deno.mkdir(join(root, rel, ".."), { recursive: true });
-    await Deno.copyFile(join(ROOT, rel), join(root, rel));
-  };
-  await copy("deno.json");
-  await copy("pipeline/stage.ts");
-  for (
-    const f of ["mod.ts", "source.ts", "scale.ts", "slow.ts", "summarize.ts", "_lib/numbers.ts"]
-  ) {
-    await copy(`tests/fixtures/stages/${f}`);
-  }
+  const root = await copyFixtureProject("kpg-partial-");
   const stagesDir = join(root, "tests/fixtures/stages");
   const file = join(stagesDir, "summarize.ts");
   const src = (await Deno.readTextFile(file))
