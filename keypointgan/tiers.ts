@@ -128,11 +128,10 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     steps:
       "CPU budget: the ablation's 22 trainings in about an hour on 2 cores; far from converged (README)",
     pretrainSteps: "η converges on β(p̄) → p̄ much sooner than the GAN (floor in pretrain.json)",
-    lr:
-      "1e-3 (official 2e-4): at a few hundred steps a larger rate learns ~4× sooner (shared/probe)",
-    lrSchedule: "cosine to 0: the larger rate without the noisy plateau the probe saw at 1e-3",
+    lr: "official 2e-4: 1e-3 and 5e-4 (cosine) did no better at this length (README, what matters)",
+    lrSchedule: "official constant",
     pretrainLr: "official 2e-4: 1e-3 cosine gave η a worse floor (3.15 vs 2.90)",
-    logEvery: "30 points per loss curve",
+    logEvery: "20 points per loss curve",
     checkpointEvery: "a kill loses at most about a minute of training",
     evalEvery: "a learning curve of the held-out error with 4 points (256 frames each)",
   },
