@@ -49,7 +49,8 @@ export async function displays(
     const text = await Deno.readTextFile(join(store.artifactDir(node.key), file)).catch(() =>
       undefined
     );
-    if (text !== undefined) out.push(text.trimEnd());
+    // The folder, so the user finds the other files the node wrote (e.g. report.html).
+    if (text !== undefined) out.push(`${text.trimEnd()}\n(${store.artifactDir(node.key)}/)`);
   }
   return out;
 }

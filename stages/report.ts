@@ -149,9 +149,8 @@ export default defineStage({
     });
     const prov = inputs.map((i) => i.provenance);
     const out = (f: string) => join(ctx.outDir, f);
-    // The store's location is the user's (default .cache/); the key is this artifact's.
-    const where =
-      `HTML report: .cache/artifacts/${ctx.key}/report.html (default store; else <store>/artifacts/…)`;
+    // The store's location is the user's, not part of the artifact; the CLI prints the folder.
+    const where = "HTML report: report.html beside this file (tables.md, .csv, .json, claims.json)";
     const gone = missing.length
       ? `Runs without an evaluation (cells read "not run"):\n${
         missingLines(missing).map((l) => `  ✖ ${l}`).join("\n")
