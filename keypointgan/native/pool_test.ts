@@ -35,3 +35,15 @@ Deno.test("small buffers, foreign arrays and the cap are handled", () => {
   pool.give(big);
   equal(pool.stats().pooledBytes, 0, "over the cap: left to the GC");
 });
+
+Deno.test("a poisoning pool hands out reused buffers NaN-filled, fresh ones zeroed", () => {
+  const pool = new BufferPool(2 ** 31, true);
+  const a = pool.take(10000);
+  equal(a[0], 0, "fresh buffers come zeroed from the allocator");
+  a.fill(7);
+  pool.retain(a);
+  pool.release(a);
+  const b = pool.take(10000);
+  equal(b, a);
+  ok(b.every(Number.isNaN), "reused contents never leak into a new tensor");
+});
