@@ -21,6 +21,7 @@ import {
 } from "../keypointgan/eval/evaluate.ts";
 import type { EvaluationRecord } from "../keypointgan/eval/record.ts";
 import { loadTrainedModel, predictKeypoints } from "../keypointgan/model/infer.ts";
+import { type BackendName, initBackend } from "../keypointgan/tf.ts";
 import { evaluationRecordSchema } from "./_evaluation_schema.ts";
 import { writeFigures } from "./_evaluate_figures.ts";
 
@@ -110,6 +111,8 @@ export default defineStage({
   outputs: ["metrics.json", "predictions.f32", "figures/"],
   cost: () => 30,
   async run(ctx) {
+    // A worker process starts on TF.js's default (stock cpu, ~60× slower than native here).
+    await initBackend(ctx.params.backend as BackendName, ctx.log);
     const data = ctx.inputs.data as ArtifactRef, trained = ctx.inputs.model as ArtifactRef;
     const dataset = await readDataset(data.dir);
     const train = await readTrainJson(trained.dir, dataset);
