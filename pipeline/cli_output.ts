@@ -34,14 +34,14 @@ export function planTable(plan: Plan): string {
   );
 }
 
-/** Texts of the `display` outputs of completed nodes (e.g. the report's tables). */
+/** Texts of the `display` outputs of completed nodes (e.g. the report's tables) and their folders. */
 export async function displays(
   project: Project,
   plan: Plan,
   store: Store,
   outcomes: Outcomes,
-): Promise<string[]> {
-  const out: string[] = [];
+): Promise<{ text: string; dir: string }[]> {
+  const out: { text: string; dir: string }[] = [];
   for (const node of plan.nodes) {
     const file = project.registry[node.stage].display;
     const o = outcomes.get(node.key);
@@ -49,8 +49,7 @@ export async function displays(
     const text = await Deno.readTextFile(join(store.artifactDir(node.key), file)).catch(() =>
       undefined
     );
-    // The folder, so the user finds the other files the node wrote (e.g. report.html).
-    if (text !== undefined) out.push(`${text.trimEnd()}\n(${store.artifactDir(node.key)}/)`);
+    if (text !== undefined) out.push({ text: text.trimEnd(), dir: store.artifactDir(node.key) });
   }
   return out;
 }

@@ -77,7 +77,10 @@ export async function runCommand(
     })
       .finally(() => view.stop());
   });
-  for (const text of await displays(project, p, store, result.outcomes)) console.log(`\n${text}\n`);
+  for (const { text, dir } of await displays(project, p, store, result.outcomes)) {
+    console.log(`\n${text}\n`); // stdout: the tables alone, so they can be piped to a file
+    console.error(`(files: ${dir}/)`); // e.g. report.html beside the tables
+  }
   const anyRan = [...result.outcomes.values()].some((o) => o.status !== "hit");
   if (!mode.report || anyRan) console.error(summary(p, result.outcomes, seconds));
   for (const line of failures(p, result.outcomes)) console.error(line);
