@@ -1,5 +1,5 @@
 /**
- * Prints a digest of the bits of a few conv filter gradients and a matmul computed on the
+ * Prints a digest of the bits of a few convolutions, their gradients and a matmul computed on the
  * `native` backend, for `threads_test.ts`, which runs it under several thread counts.
  * Prints `skip: <reason>` when the native backend cannot load here.
  */
@@ -20,6 +20,7 @@ if (nativeSkipReason !== undefined) {
     const w = tf.tensor4d(rand(k * k * cin * cout, k + cout), [k, k, cin, cout]);
     const f = (xx: tf.Tensor, ww: tf.Tensor) =>
       tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, "same"), dy));
+    add(tf.conv2d(x, w, 1, "same")); // Conv2D
     for (const g of tf.grads(f)([x, w])) add(g); // Conv2DBackpropInput, Conv2DBackpropFilter
   }
   const a = tf.tensor2d(rand(512 * 300, 1), [512, 300]);
