@@ -9,16 +9,10 @@ import { runDenoChild } from "./children.ts";
 import { type Recorder, round, secs, type Target } from "./report.ts";
 import type { TierStepResult } from "./tier_step.ts";
 import { type TierName, TIERS } from "../keypointgan/tiers.ts";
+import { VARIANT_NAMES } from "../keypointgan/model/variants.ts";
 
-/** Every training variant (keypointgan/model/variants.ts). */
-export const VARIANTS = [
-  "cyclegan",
-  "conditional",
-  "bottleneck",
-  "keypointgan",
-  "keypointgan_cycle",
-  "supervised",
-];
+/** Every training variant, one small-tier step each. */
+export const VARIANTS: readonly string[] = VARIANT_NAMES;
 
 /** Steps of `variant` at `tier`; the steady time is the median after the first (JIT) step. */
 export async function tierStep(

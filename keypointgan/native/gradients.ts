@@ -18,44 +18,43 @@ type Tf = typeof TF;
 
 /** Replace the gradients; `isNative(name)` says which backends get the fast ones. */
 export function registerNativeGradients(tf: Tf, isNative: (backend: string) => boolean): void {
-  registerReductionGradients(tf, isNative);
   for (const [kernelName, fused] of [["Relu", RELU_GRAD], ["LeakyRelu", LEAKY_RELU_GRAD]]) {
-    const stock = tf.getGradient(kernelName);
-    if (!stock) continue;
-    tf.registerGradient({
-      kernelName,
-      inputsToSave: ["x"],
-      gradFunc: (dy, saved, attrs) => {
-        if (!isNative(tf.getBackend())) return stock.gradFunc(dy, saved, attrs);
-        const [x] = saved;
-        const alpha = (attrs as { alpha?: number } | undefined)?.alpha ?? 0;
-        return {
-          x: () => tf.engine().runKernel(fused, { dy: dy as TF.Tensor, x }, { alpha }) as TF.Tensor,
-        };
-      },
+    overrideGradient(tf, kernelName, isNative, (dy, x, attrs) => {
+      const alpha = (attrs as { alpha?: number } | undefined)?.alpha ?? 0;
+      return () => tf.engine().runKernel(fused, { dy, x }, { alpha }) as TF.Tensor;
+    });
+  }
+  for (const kernelName of ["Sum", "Mean"]) {
+    overrideGradient(tf, kernelName, isNative, (dy, x, attrs) => {
+      const axes = tf.util.parseAxisParam((attrs as { axis: number | number[] }).axis, x.shape);
+      const expanded = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+      const reduceSize = axes.reduce((n, a) => n * x.shape[a], 1);
+      return () => {
+        const spread = tf.broadcastTo(tf.reshape(dy, expanded), x.shape);
+        return kernelName === "Mean" ? tf.div(spread, reduceSize) : spread;
+      };
     });
   }
 }
 
-function registerReductionGradients(tf: Tf, isNative: (backend: string) => boolean): void {
-  for (const kernelName of ["Sum", "Mean"]) {
-    const stock = tf.getGradient(kernelName);
-    if (!stock) continue;
-    tf.registerGradient({
-      kernelName,
-      inputsToSave: ["x"],
-      gradFunc: (dy, saved, attrs) => {
-        if (!isNative(tf.getBackend())) return stock.gradFunc(dy, saved, attrs);
-        const [x] = saved;
-        const axes = tf.util.parseAxisParam((attrs as { axis: number | number[] }).axis, x.shape);
-        const expanded = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-        const reduceSize = axes.reduce((n, a) => n * x.shape[a], 1);
-        const grad = () => {
-          const spread = tf.broadcastTo(tf.reshape(dy as TF.Tensor, expanded), x.shape);
-          return kernelName === "Mean" ? tf.div(spread, reduceSize) : spread;
-        };
-        return { x: grad };
-      },
-    });
-  }
+/**
+ * Register `fast` as the gradient w.r.t. input `x` of `kernelName` on native backends; every
+ * other backend keeps TF.js's stock gradient. Does nothing when TF.js has no stock gradient.
+ */
+function overrideGradient(
+  tf: Tf,
+  kernelName: string,
+  isNative: (backend: string) => boolean,
+  fast: (dy: TF.Tensor, x: TF.Tensor, attrs: unknown) => () => TF.Tensor,
+): void {
+  const stock = tf.getGradient(kernelName);
+  if (!stock) return;
+  tf.registerGradient({
+    kernelName,
+    inputsToSave: ["x"],
+    gradFunc: (dy, saved, attrs) => {
+      if (!isNative(tf.getBackend())) return stock.gradFunc(dy, saved, attrs);
+      return { x: fast(dy as TF.Tensor, saved[0], attrs) };
+    },
+  });
 }
