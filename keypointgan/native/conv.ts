@@ -64,6 +64,10 @@ export interface ConvEngine {
   col2imProduct(a: Float32Array, b: Float32Array, g: ConvGeometry, out: Float32Array): void;
   /** dw [kH·kW·C, CO] = patches_g(x)ᵀ · dy. */
   im2colGradient(x: Float32Array, dy: Float32Array, g: ConvGeometry, dw: Float32Array): void;
+  /** y = conv_g(x, w) computed directly (stride 1 only; see `useDirect`). Optional. */
+  directConv?(x: Float32Array, w: Float32Array, g: ConvGeometry, y: Float32Array): void;
+  /** dw = ∂L/∂w of conv_g computed directly (stride 1 only). Optional. */
+  directFilterGradient?(x: Float32Array, dy: Float32Array, g: ConvGeometry, dw: Float32Array): void;
 }
 
 /** What the conv functions need: an engine and a scratch pool. */
@@ -85,6 +89,17 @@ function expandOutputSide(g: ConvGeometry): boolean {
   return unitStride(g) && g.outC < g.inC;
 }
 
+/**
+ * Direct convolution instead of a patch GEMM: stride-1 convs with few channels on one side,
+ * where the GEMM's narrow side (CO or C ≤ 4 columns) keeps BLAS far below its peak.
+ */
+export function useDirect(g: ConvGeometry): boolean {
+  return unitStride(g) && !isPointwise(g) && Math.min(g.inC, g.outC) <= DIRECT_MAX_CHANNELS;
+}
+
+/** The channel count at or below which `useDirect` picks the direct kernels. */
+export const DIRECT_MAX_CHANNELS = 4;
+
 /** y [B, OH, OW, CO] = conv(x, w). */
 export function conv2dForward(
   ctx: ConvContext,
@@ -96,6 +111,8 @@ export function conv2dForward(
   const { engine } = ctx;
   if (isPointwise(g)) {
     engine.sgemm(false, false, g.batch * g.inH * g.inW, g.outC, g.inC, 1, x, w, 0, y);
+  } else if (engine.directConv && useDirect(g)) {
+    engine.directConv(x, w, g, y);
   } else if (expandOutputSide(g)) {
     withFlipped(ctx, w, g, (wt) => engine.col2imProduct(x, wt, transposedGeometry(g), y));
   } else {
@@ -114,6 +131,10 @@ export function conv2dBackpropInput(
   const { engine } = ctx;
   if (isPointwise(g)) {
     engine.sgemm(false, true, g.batch * g.inH * g.inW, g.inC, g.outC, 1, dy, w, 0, dx);
+  } else if (engine.directConv && useDirect(g)) {
+    // dx = conv(dy, flipped wᵀ) with the transposed geometry.
+    const direct = engine.directConv.bind(engine);
+    withFlipped(ctx, w, g, (wt) => direct(dy, wt, transposedGeometry(g), dx));
   } else if (unitStride(g) && g.outC <= g.inC) {
     // dx = conv(dy, flipped wᵀ): patches over dy's (fewer) channels.
     withFlipped(ctx, w, g, (wt) => engine.im2colProduct(dy, wt, transposedGeometry(g), dx));
@@ -133,6 +154,8 @@ export function conv2dBackpropFilter(
   const { engine, pool } = ctx;
   if (isPointwise(g)) {
     engine.sgemm(true, false, g.inC, g.outC, g.batch * g.inH * g.inW, 1, x, dy, 0, dw);
+  } else if (engine.directFilterGradient && useDirect(g)) {
+    engine.directFilterGradient(x, dy, g, dw);
   } else if (expandOutputSide(g)) {
     // dwt [kH, kW, CO, C] = patches over dy's channels ᵀ · x; then flip back.
     const gt = transposedGeometry(g);

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KPG_VERSION 13
+#define KPG_VERSION 14
 #define MAX_THREADS 64
 
 /* Conv geometry, same fields and order as ConvGeometry in conv.ts. */
@@ -305,6 +305,323 @@ void kpg_im2col_gradient(const float *x, const float *dy, const geom_t *g, float
   }
   /* Partial sums per part, added in part order: independent of scheduling. */
   const size_t n = (size_t)patch_k(g) * g->outC;
+  for (int t = 1; t < nparts; t++) {
+    const float *partial = partials[t];
+    for (size_t i = 0; i < n; i++) dw[i] += partial[i];
+  }
+  pthread_mutex_unlock(&job_mu);
+}
+
+/* ---------------------------------------------------------------- direct convolution */
+
+/* Convs with few channels (the 3→4 7×7 input conv, 4→3 output convs): an im2col GEMM has
+   N = CO ≤ 4 columns, a shape BLAS runs at < 10 % of its peak. Here each image band is
+   repacked to planar, zero-padded rows [C][rows][Wp] and the output row is vectorised along
+   x: CO × NV vectors of accumulators, one FMA per (ci, ky, kx) with a broadcast weight.
+   Every output element sums its taps in the same order (ci, ky, kx) whatever the split, and
+   the filter gradient sums fixed parts in part order: results never depend on the threads. */
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#define VL 16
+typedef __m512 vf;
+static inline vf v_zero(void) { return _mm512_setzero_ps(); }
+static inline vf v_load(const float *p) { return _mm512_loadu_ps(p); }
+static inline void v_store(float *p, vf v) { _mm512_storeu_ps(p, v); }
+static inline vf v_set1(float s) { return _mm512_set1_ps(s); }
+static inline vf v_fma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+/* The first n lanes of p, zeros after (no load of the others: they may hold Inf/NaN). */
+static inline vf v_load_first(const float *p, int n) {
+  return _mm512_maskz_loadu_ps((__mmask16)((1u << n) - 1), p);
+}
+#elif defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define VL 8
+typedef __m256 vf;
+static inline vf v_zero(void) { return _mm256_setzero_ps(); }
+static inline vf v_load(const float *p) { return _mm256_loadu_ps(p); }
+static inline void v_store(float *p, vf v) { _mm256_storeu_ps(p, v); }
+static inline vf v_set1(float s) { return _mm256_set1_ps(s); }
+static inline vf v_fma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+static inline vf v_load_first(const float *p, int n) {
+  float t[VL] = {0};
+  memcpy(t, p, sizeof(float) * n);
+  return _mm256_loadu_ps(t);
+}
+#else
+#define VL 4
+typedef float vf __attribute__((vector_size(16)));
+static inline vf v_zero(void) { return (vf){0, 0, 0, 0}; }
+static inline vf v_load(const float *p) { vf v; memcpy(&v, p, sizeof v); return v; }
+static inline void v_store(float *p, vf v) { memcpy(p, &v, sizeof v); }
+static inline vf v_set1(float s) { return (vf){s, s, s, s}; }
+static inline vf v_fma(vf a, vf b, vf c) { return a * b + c; }
+static inline vf v_load_first(const float *p, int n) {
+  float t[VL] = {0};
+  memcpy(t, p, sizeof(float) * n);
+  return v_load(t);
+}
+#endif
+
+#define DC_NC 4 /* output channels per register block */
+#define DC_NV 4 /* vectors along x per register block */
+#define DG_KB 4 /* filter columns per register block of the gradient */
+
+static _Thread_local float *tl_band, *tl_gacc;
+static _Thread_local size_t tl_band_cap, tl_gacc_cap;
+
+static int round_up(int n, int m) { return (n + m - 1) / m * m; }
+
+/* Band geometry: output rows [oy0, oy0 + rows) of one image need input rows
+   oy0 - padTop … + rows + kH - 1, each Wp = round_up(outW, VL) + kW - 1 wide (zero-padded). */
+typedef struct { int rows, R, Wp, OWv; } band_t;
+
+static band_t band_of(const geom_t *g, int rows) {
+  band_t b = {rows, rows + g->kH - 1, 0, round_up(g->outW, VL)};
+  b.Wp = b.OWv + g->kW - 1;
+  return b;
+}
+
+/* xp [C][R][Wp] = zero-padded planar copy of image `img`'s input rows for output rows oy0… */
+static void pack_input_band(const float *x, const geom_t *g, int img, int oy0, const band_t *bd,
+                            float *xp) {
+  const int C = g->inC, W = g->inW;
+  const int c0 = g->padLeft > 0 ? g->padLeft : 0;
+  const int c1 = g->padLeft + W < bd->Wp ? g->padLeft + W : bd->Wp;
+  for (int r = 0; r < bd->R; r++) {
+    const int iy = oy0 + r - g->padTop;
+    for (int ci = 0; ci < C; ci++) {
+      float *d = xp + ((size_t)ci * bd->R + r) * bd->Wp;
+      if (iy < 0 || iy >= g->inH || c1 <= c0) {
+        memset(d, 0, sizeof(float) * bd->Wp);
+        continue;
+      }
+      memset(d, 0, sizeof(float) * c0);
+      memset(d + c1, 0, sizeof(float) * (bd->Wp - c1));
+    }
+    if (iy < 0 || iy >= g->inH || c1 <= c0) continue;
+    const float *s = x + ((size_t)(img * g->inH + iy) * W + (c0 - g->padLeft)) * C;
+    if (C == 1) {
+      memcpy(xp + (size_t)r * bd->Wp + c0, s, sizeof(float) * (c1 - c0));
+      continue;
+    }
+    for (int col = c0; col < c1; col++, s += C)
+      for (int ci = 0; ci < C; ci++) xp[((size_t)ci * bd->R + r) * bd->Wp + col] = s[ci];
+  }
+}
+
+/* out [NC][NV·VL] = Σ_{ci, ky, kx} xp[ci][r0 + ky][ox0 + kx + …] · w[ky][kx][ci][co0 + c] */
+static inline __attribute__((always_inline)) void fwd_tile(const float *xp, const band_t *bd,
+                                                           int r0, int ox0, const float *w,
+                                                           const geom_t *g, int co0, float *out,
+                                                           const int NC, const int NV) {
+  vf acc[DC_NC][DC_NV];
+  for (int c = 0; c < NC; c++)
+    for (int v = 0; v < NV; v++) acc[c][v] = v_zero();
+  const int C = g->inC, CO = g->outC, kW = g->kW;
+  for (int ci = 0; ci < C; ci++) {
+    for (int ky = 0; ky < g->kH; ky++) {
+      const float *row = xp + ((size_t)ci * bd->R + r0 + ky) * bd->Wp + ox0;
+      const float *wk = w + ((size_t)ky * kW * C + ci) * CO + co0;
+      for (int kx = 0; kx < kW; kx++, row++, wk += C * CO) {
+        vf xv[DC_NV];
+        for (int v = 0; v < NV; v++) xv[v] = v_load(row + v * VL);
+        for (int c = 0; c < NC; c++) {
+          const vf wv = v_set1(wk[c]);
+          for (int v = 0; v < NV; v++) acc[c][v] = v_fma(xv[v], wv, acc[c][v]);
+        }
+      }
+    }
+  }
+  for (int c = 0; c < NC; c++)
+    for (int v = 0; v < NV; v++) v_store(out + (c * NV + v) * VL, acc[c][v]);
+}
+
+#define FWD_CASE(nc, nv) \
+  case (nc) * 8 + (nv): fwd_tile(xp, bd, r0, ox0, w, g, co0, out, nc, nv); break;
+
+static void fwd_tile_any(const float *xp, const band_t *bd, int r0, int ox0, const float *w,
+                         const geom_t *g, int co0, float *out, int nc, int nv) {
+  switch (nc * 8 + nv) {
+    FWD_CASE(1, 1) FWD_CASE(1, 2) FWD_CASE(1, 3) FWD_CASE(1, 4)
+    FWD_CASE(2, 1) FWD_CASE(2, 2) FWD_CASE(2, 3) FWD_CASE(2, 4)
+    FWD_CASE(3, 1) FWD_CASE(3, 2) FWD_CASE(3, 3) FWD_CASE(3, 4)
+    FWD_CASE(4, 1) FWD_CASE(4, 2) FWD_CASE(4, 3) FWD_CASE(4, 4)
+  }
+}
+
+/* y rows [oy0, oy0 + rows) of image img, from its packed band. */
+static void direct_forward_band(const float *xp, const band_t *bd, const float *w,
+                                const geom_t *g, int img, int oy0, float *y) {
+  const int CO = g->outC, OW = g->outW;
+  float out[DC_NC * DC_NV * VL] __attribute__((aligned(64)));
+  for (int r = 0; r < bd->rows; r++) {
+    float *yrow = y + (size_t)(img * g->outH + oy0 + r) * OW * CO;
+    for (int ox0 = 0; ox0 < OW; ox0 += DC_NV * VL) {
+      const int nv = (OW - ox0 + VL - 1) / VL < DC_NV ? (OW - ox0 + VL - 1) / VL : DC_NV;
+      const int n = OW - ox0 < nv * VL ? OW - ox0 : nv * VL;
+      for (int co0 = 0; co0 < CO; co0 += DC_NC) {
+        const int nc = CO - co0 < DC_NC ? CO - co0 : DC_NC;
+        fwd_tile_any(xp, bd, r, ox0, w, g, co0, out, nc, nv);
+        float *yp = yrow + (size_t)ox0 * CO + co0;
+        for (int i = 0; i < n; i++, yp += CO)
+          for (int c = 0; c < nc; c++) yp[c] = out[c * nv * VL + i];
+      }
+    }
+  }
+}
+
+typedef struct {
+  const float *a, *b;
+  const geom_t *g;
+  float *out;
+} direct_ctx;
+
+static void direct_forward_task(void *p, int part, int nparts, int tid) {
+  const direct_ctx *c = p;
+  const geom_t *g = c->g;
+  int lo, hi;
+  split(g->batch * g->outH, part, nparts, &lo, &hi);
+  for (int row = lo; row < hi;) { /* one band per image segment */
+    const int img = row / g->outH, oy0 = row - img * g->outH;
+    const int rows = hi - row < g->outH - oy0 ? hi - row : g->outH - oy0;
+    const band_t bd = band_of(g, rows);
+    float *xp = grow(&tl_band, &tl_band_cap, (size_t)g->inC * bd.R * bd.Wp);
+    pack_input_band(c->a, g, img, oy0, &bd, xp);
+    direct_forward_band(xp, &bd, c->b, g, img, oy0, c->out);
+    row += rows;
+  }
+}
+
+/* y = conv(x, w) for stride-1 convs (any channels; meant for few). */
+void kpg_direct_conv(const float *x, const float *w, const geom_t *g, float *y) {
+  direct_ctx c = {x, w, g, y};
+  const int rows = g->batch * g->outH;
+  const int most = 4 * nthreads < MAX_THREADS ? 4 * nthreads : MAX_THREADS;
+  run_parts(direct_forward_task, &c, nthreads == 1 ? 1 : rows < most ? rows : most);
+}
+
+/* dyp [CO][rows][OWv] = planar copy of dy's rows oy0… of image img (zero beyond outW). */
+static void pack_output_band(const float *dy, const geom_t *g, int img, int oy0,
+                             const band_t *bd, float *dyp) {
+  const int CO = g->outC, OW = g->outW;
+  for (int r = 0; r < bd->rows; r++) {
+    const float *s = dy + (size_t)(img * g->outH + oy0 + r) * OW * CO;
+    for (int co = 0; co < CO; co++) {
+      float *d = dyp + ((size_t)co * bd->rows + r) * bd->OWv;
+      memset(d + OW, 0, sizeof(float) * (bd->OWv - OW));
+      for (int ox = 0; ox < OW; ox++) d[ox] = s[ox * CO + co];
+    }
+  }
+}
+
+/* accv[tap, co] (VL lanes each) += Σ over the band of xp[ci][r + ky][ox + kx] · dyp[co][r][ox]
+   for kx in kx0 … kx0 + KB - 1, co in co0 … co0 + NC - 1. The last, partial vector of a row
+   loads only its valid x lanes (an Inf beyond the row must not become 0·Inf = NaN). */
+static inline __attribute__((always_inline)) void grad_tile(const float *xp, const float *dyp,
+                                                            const band_t *bd, const geom_t *g,
+                                                            int ci, int ky, int kx0, int co0,
+                                                            vf *accv, const int KB,
+                                                            const int NC) {
+  vf acc[DG_KB][DC_NC];
+  for (int k = 0; k < KB; k++)
+    for (int c = 0; c < NC; c++) acc[k][c] = v_zero();
+  const int nfull = g->outW / VL, tail = g->outW - nfull * VL;
+  const size_t dstride = (size_t)bd->rows * bd->OWv;
+  for (int r = 0; r < bd->rows; r++) {
+    const float *xr = xp + ((size_t)ci * bd->R + r + ky) * bd->Wp + kx0;
+    const float *dr = dyp + ((size_t)co0 * bd->rows + r) * bd->OWv;
+    for (int v = 0; v < nfull; v++) {
+      vf d[DC_NC];
+      for (int c = 0; c < NC; c++) d[c] = v_load(dr + c * dstride + v * VL);
+      for (int k = 0; k < KB; k++) {
+        const vf xv = v_load(xr + v * VL + k);
+        for (int c = 0; c < NC; c++) acc[k][c] = v_fma(xv, d[c], acc[k][c]);
+      }
+    }
+    if (tail) {
+      vf d[DC_NC];
+      for (int c = 0; c < NC; c++) d[c] = v_load(dr + c * dstride + nfull * VL);
+      for (int k = 0; k < KB; k++) {
+        const vf xv = v_load_first(xr + nfull * VL + k, tail);
+        for (int c = 0; c < NC; c++) acc[k][c] = v_fma(xv, d[c], acc[k][c]);
+      }
+    }
+  }
+  const int C = g->inC, CO = g->outC;
+  for (int k = 0; k < KB; k++) {
+    vf *a = accv + ((size_t)(ky * g->kW + kx0 + k) * C + ci) * CO + co0;
+    for (int c = 0; c < NC; c++) a[c] = a[c] + acc[k][c];
+  }
+}
+
+#define GRAD_CASE(kb, nc) \
+  case (kb) * 8 + (nc): grad_tile(xp, dyp, bd, g, ci, ky, kx0, co0, accv, kb, nc); break;
+
+static void grad_tile_any(const float *xp, const float *dyp, const band_t *bd, const geom_t *g,
+                          int ci, int ky, int kx0, int co0, vf *accv, int kb, int nc) {
+  switch (kb * 8 + nc) {
+    GRAD_CASE(1, 1) GRAD_CASE(1, 2) GRAD_CASE(1, 3) GRAD_CASE(1, 4)
+    GRAD_CASE(2, 1) GRAD_CASE(2, 2) GRAD_CASE(2, 3) GRAD_CASE(2, 4)
+    GRAD_CASE(3, 1) GRAD_CASE(3, 2) GRAD_CASE(3, 3) GRAD_CASE(3, 4)
+    GRAD_CASE(4, 1) GRAD_CASE(4, 2) GRAD_CASE(4, 3) GRAD_CASE(4, 4)
+  }
+}
+
+/* Output rows per band of the filter gradient: its dy and x rows stay in L1 while every tap
+   block streams over them (a fixed number: it sets the summation order). */
+#define DG_ROWS 16
+
+static void direct_gradient_task(void *p, int part, int nparts, int tid) {
+  const direct_ctx *c = p;
+  const geom_t *g = c->g;
+  const int C = g->inC, CO = g->outC, kW = g->kW;
+  const size_t n = (size_t)g->kH * kW * C * CO;
+  int lo, hi;
+  split(g->batch * g->outH, part, nparts, &lo, &hi);
+  vf *accv = (vf *)grow(&tl_gacc, &tl_gacc_cap, n * VL);
+  for (size_t i = 0; i < n; i++) accv[i] = v_zero();
+  for (int row = lo; row < hi;) {
+    const int img = row / g->outH, oy0 = row - img * g->outH;
+    int rows = hi - row < g->outH - oy0 ? hi - row : g->outH - oy0;
+    if (rows > DG_ROWS) rows = DG_ROWS;
+    const band_t bd = band_of(g, rows);
+    const size_t nx = (size_t)C * bd.R * bd.Wp;
+    float *xp = grow(&tl_band, &tl_band_cap, nx + (size_t)CO * rows * bd.OWv);
+    float *dyp = xp + nx;
+    pack_input_band(c->a, g, img, oy0, &bd, xp);
+    pack_output_band(c->b, g, img, oy0, &bd, dyp);
+    for (int ci = 0; ci < C; ci++)
+      for (int ky = 0; ky < g->kH; ky++)
+        for (int kx0 = 0; kx0 < kW; kx0 += DG_KB)
+          for (int co0 = 0; co0 < CO; co0 += DC_NC)
+            grad_tile_any(xp, dyp, &bd, g, ci, ky, kx0, co0, accv,
+                          kW - kx0 < DG_KB ? kW - kx0 : DG_KB, CO - co0 < DC_NC ? CO - co0 : DC_NC);
+    row += rows;
+  }
+  /* Lanes summed in lane order: one float per tap and output channel. */
+  float *out = part == 0 ? c->out : partial_scratch(part, n);
+  for (size_t i = 0; i < n; i++) {
+    float lanes[VL] __attribute__((aligned(64)));
+    v_store(lanes, accv[i]);
+    float s = 0;
+    for (int l = 0; l < VL; l++) s += lanes[l];
+    out[i] = s;
+  }
+}
+
+/* dw = ∂L/∂w of a stride-1 conv, directly; GRAD_PARTS fixed parts summed in part order. */
+void kpg_direct_filter_gradient(const float *x, const float *dy, const geom_t *g, float *dw) {
+  direct_ctx c = {x, dy, g, dw};
+  const int rows = g->batch * g->outH;
+  const int nparts = rows < GRAD_PARTS ? rows : GRAD_PARTS;
+  pthread_mutex_lock(&job_mu); /* the partials are shared: hold the pool until summed */
+  if (nthreads == 1 || nparts <= 1) {
+    for (int p = 0; p < nparts; p++) direct_gradient_task(&c, p, nparts, 0);
+  } else {
+    run_parts_locked(direct_gradient_task, &c, nparts);
+  }
+  const size_t n = (size_t)g->kH * g->kW * g->inC * g->outC;
   for (int t = 1; t < nparts; t++) {
     const float *partial = partials[t];
     for (size_t i = 0; i < n; i++) dw[i] += partial[i];

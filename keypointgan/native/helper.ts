@@ -18,7 +18,7 @@ import type { ConvEngine, ConvGeometry, Sgemm } from "./conv.ts";
 import { bilinearTaps, type NativeOps, nearestTaps, type ResizeGeometry } from "./ops.ts";
 import type { LoopPlan } from "./shapes.ts";
 
-const HELPER_VERSION = 13;
+const HELPER_VERSION = 14;
 
 const RESIZE_BILINEAR = [
   "buffer", // geometry int32[6]
@@ -46,6 +46,11 @@ const SYMBOLS = {
   },
   kpg_im2col_gradient: {
     parameters: ["buffer", "buffer", "buffer", "buffer", "i32"],
+    result: "void",
+  },
+  kpg_direct_conv: { parameters: ["buffer", "buffer", "buffer", "buffer"], result: "void" },
+  kpg_direct_filter_gradient: {
+    parameters: ["buffer", "buffer", "buffer", "buffer"],
     result: "void",
   },
   kpg_unary: { parameters: ["i32", "buffer", "buffer", "i64", "f32", "f32"], result: "void" },
@@ -234,6 +239,8 @@ function helperEngine(lib: HelperLib, chunkFloats: number): ConvEngine {
     im2colProduct: (x, w, g, y) => s.kpg_im2col_product(x, w, pack(g), y, chunkFloats),
     col2imProduct: (a, b, g, out) => s.kpg_col2im_product(a, b, pack(g), out, chunkFloats),
     im2colGradient: (x, dy, g, dw) => s.kpg_im2col_gradient(x, dy, pack(g), dw, chunkFloats),
+    directConv: (x, w, g, y) => s.kpg_direct_conv(x, w, pack(g), y),
+    directFilterGradient: (x, dy, g, dw) => s.kpg_direct_filter_gradient(x, dy, pack(g), dw),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { equal as assertEquals } from "node:assert/strict";
 import { tf } from "../tf.ts";
-import { compareWithCpu, nativeSkipReason, rand } from "./test_util.ts";
+import { compareWithCpu, nativeSkipReason, rand, relError, runOn } from "./test_util.ts";
 
 type Pad = "same" | "valid" | number | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -33,6 +33,20 @@ const CASES: Case[] = [
   { x: [2, 8, 8, 16], k: [3, 3], co: 3, stride: 1, pad: 1 },
   { x: [2, 8, 8, 3], k: [3, 3], co: 16, stride: 1, pad: "same" },
   { x: [1, 3, 3, 2], k: [3, 3], co: 2, stride: 1, pad: "valid" },
+  // Direct-convolution path (stride 1, min(C, CO) ≤ 4): the small tier's 7×7 3→4 input conv
+  // and its 4→3 mirror, odd widths (partial vectors), rows wider than one register block,
+  // 1-channel sides, output channels beyond one block, padding larger than the filter.
+  { x: [2, 20, 37, 3], k: [7, 7], co: 4, stride: 1, pad: "same" },
+  { x: [2, 19, 21, 4], k: [7, 7], co: 3, stride: 1, pad: "same" },
+  { x: [1, 17, 70, 1], k: [7, 7], co: 4, stride: 1, pad: "same" },
+  { x: [1, 9, 11, 4], k: [3, 3], co: 1, stride: 1, pad: "same" },
+  { x: [3, 12, 16, 8], k: [3, 3], co: 4, stride: 1, pad: "valid" },
+  { x: [2, 7, 7, 12], k: [4, 4], co: 1, stride: 1, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  { x: [2, 11, 13, 2], k: [3, 5], co: 9, stride: 1, pad: "same" },
+  { x: [1, 6, 9, 2], k: [3, 3], co: 3, stride: 1, pad: [[0, 0], [4, 2], [3, 0], [0, 0]] },
+  // Just outside the direct rule: 5 channels on both sides, and stride 2 with few channels.
+  { x: [2, 10, 12, 5], k: [3, 3], co: 5, stride: 1, pad: "same" },
+  { x: [2, 12, 12, 4], k: [3, 3], co: 3, stride: 2, pad: "same" },
 ];
 
 function describeCase(c: Case): string {
@@ -67,6 +81,30 @@ Deno.test({
       });
       assertEquals(problem, undefined, `${describeCase(c)}: ${problem}`);
     }
+  },
+});
+
+Deno.test({
+  name: "direct conv filter gradient: an Inf input poisons only the taps that read it",
+  ignore: nativeSkipReason !== undefined,
+  async fn() {
+    // A 'valid' conv whose rows end in a partial vector: lanes past the row's end read real
+    // input columns, which must not enter the sum as 0·Inf = NaN. (The patch-GEMM engines
+    // multiply zero padding by x and may turn an Inf into NaNs elsewhere: checked on the
+    // default engine only, which takes the direct path for this shape.)
+    const xs: [number, number, number, number] = [1, 9, 40, 3], ws = [3, 3, 3, 2];
+    const xv = rand(9 * 40 * 3, 5);
+    xv[(40 - 1) * 3] = Infinity; // row 0, last column, channel 0
+    const dyv = rand(7 * 38 * 2, 6);
+    const f = () => {
+      const x = tf.tensor4d(xv, xs), dy = tf.tensor4d(dyv, [1, 7, 38, 2]);
+      const attrs = { strides: 1, pad: "valid", dataFormat: "NHWC", filterShape: ws };
+      return tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs) as tf.Tensor;
+    };
+    const [ref] = await runOn("cpu", f), [got] = await runOn("native", f);
+    assertEquals(ref.values.filter(Number.isFinite).length, ws.reduce((a, b) => a * b) - 2);
+    const err = relError(got.values, ref.values);
+    assertEquals(err <= 1e-4, true, `relative error ${err}`);
   },
 });
 

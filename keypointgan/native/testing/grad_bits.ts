@@ -13,8 +13,16 @@ if (nativeSkipReason !== undefined) {
   await tf.setBackend("native");
   const hash = createHash("sha256");
   const add = (t: tf.Tensor) => hash.update(new Uint8Array(t.dataSync().slice().buffer));
-  // The small tier's shapes: wide-and-short (64 px, 4 ch) and deep-and-small (8 px, 64 ch).
-  for (const [b, s, cin, cout, k] of [[8, 64, 4, 8, 3], [8, 8, 64, 64, 4], [16, 32, 16, 16, 3]]) {
+  // The small tier's shapes: wide-and-short (64 px, 4 ch) and deep-and-small (8 px, 64 ch),
+  // and the direct-convolution path (few channels: the 7×7 3→4 input conv, an odd 5×5 4→3).
+  const shapes = [
+    [8, 64, 4, 8, 3],
+    [8, 8, 64, 64, 4],
+    [16, 32, 16, 16, 3],
+    [8, 64, 3, 4, 7],
+    [3, 37, 4, 3, 5],
+  ];
+  for (const [b, s, cin, cout, k] of shapes) {
     const x = tf.tensor4d(rand(b * s * s * cin, s + cin), [b, s, s, cin]);
     const dy = tf.tensor4d(rand(b * s * s * cout, s + cout), [b, s, s, cout]);
     const w = tf.tensor4d(rand(k * k * cin * cout, k + cout), [k, k, cin, cout]);
