@@ -363,6 +363,16 @@ static inline vf v_load_first(const float *p, int n) {
 }
 #endif
 
+/* A loaded vector stays in its register: without this GCC may fold the load into every FMA
+   that uses it (one load per FMA instead of one per NC FMAs), which makes the tiles
+   load-bound. */
+static inline vf v_in_register(vf v) {
+#if defined(__GNUC__) && (defined(__AVX2__) || defined(__AVX512F__))
+  __asm__("" : "+v"(v));
+#endif
+  return v;
+}
+
 #define DC_NC 4 /* output channels per register block */
 #define DC_NV 4 /* vectors along x per register block */
 #define DG_KB 4 /* filter columns per register block of the gradient */
@@ -380,6 +390,13 @@ static band_t band_of(const geom_t *g, int rows) {
   band_t b = {rows, rows + g->kH - 1, 0, round_up(g->outW, VL)};
   b.Wp = b.OWv + g->kW - 1;
   return b;
+}
+
+/* d[ci·plane + i] = s[i·C + ci] for i < n (C a constant after inlining: vectorisable). */
+static inline __attribute__((always_inline)) void deinterleave(const float *s, int n, float *d,
+                                                               size_t plane, const int C) {
+  for (int i = 0; i < n; i++)
+    for (int ci = 0; ci < C; ci++) d[ci * plane + i] = s[i * C + ci];
 }
 
 /* xp [C][R][Wp] = zero-padded planar copy of image `img`'s input rows for output rows oy0… */
@@ -401,12 +418,15 @@ static void pack_input_band(const float *x, const geom_t *g, int img, int oy0, c
     }
     if (iy < 0 || iy >= g->inH || c1 <= c0) continue;
     const float *s = x + ((size_t)(img * g->inH + iy) * W + (c0 - g->padLeft)) * C;
-    if (C == 1) {
-      memcpy(xp + (size_t)r * bd->Wp + c0, s, sizeof(float) * (c1 - c0));
-      continue;
+    float *d = xp + (size_t)r * bd->Wp + c0;
+    const size_t plane = (size_t)bd->R * bd->Wp;
+    switch (C) {
+      case 1: memcpy(d, s, sizeof(float) * (c1 - c0)); break;
+      case 2: deinterleave(s, c1 - c0, d, plane, 2); break;
+      case 3: deinterleave(s, c1 - c0, d, plane, 3); break;
+      case 4: deinterleave(s, c1 - c0, d, plane, 4); break;
+      default: deinterleave(s, c1 - c0, d, plane, C);
     }
-    for (int col = c0; col < c1; col++, s += C)
-      for (int ci = 0; ci < C; ci++) xp[((size_t)ci * bd->R + r) * bd->Wp + col] = s[ci];
   }
 }
 
@@ -425,7 +445,7 @@ static inline __attribute__((always_inline)) void fwd_tile(const float *xp, cons
       const float *wk = w + ((size_t)ky * kW * C + ci) * CO + co0;
       for (int kx = 0; kx < kW; kx++, row++, wk += C * CO) {
         vf xv[DC_NV];
-        for (int v = 0; v < NV; v++) xv[v] = v_load(row + v * VL);
+        for (int v = 0; v < NV; v++) xv[v] = v_in_register(v_load(row + v * VL));
         for (int c = 0; c < NC; c++) {
           const vf wv = v_set1(wk[c]);
           for (int v = 0; v < NV; v++) acc[c][v] = v_fma(xv[v], wv, acc[c][v]);
@@ -507,10 +527,15 @@ static void pack_output_band(const float *dy, const geom_t *g, int img, int oy0,
   const int CO = g->outC, OW = g->outW;
   for (int r = 0; r < bd->rows; r++) {
     const float *s = dy + (size_t)(img * g->outH + oy0 + r) * OW * CO;
-    for (int co = 0; co < CO; co++) {
-      float *d = dyp + ((size_t)co * bd->rows + r) * bd->OWv;
-      memset(d + OW, 0, sizeof(float) * (bd->OWv - OW));
-      for (int ox = 0; ox < OW; ox++) d[ox] = s[ox * CO + co];
+    float *d = dyp + (size_t)r * bd->OWv;
+    const size_t plane = (size_t)bd->rows * bd->OWv;
+    for (int co = 0; co < CO; co++) memset(d + co * plane + OW, 0, sizeof(float) * (bd->OWv - OW));
+    switch (CO) {
+      case 1: memcpy(d, s, sizeof(float) * OW); break;
+      case 2: deinterleave(s, OW, d, plane, 2); break;
+      case 3: deinterleave(s, OW, d, plane, 3); break;
+      case 4: deinterleave(s, OW, d, plane, 4); break;
+      default: deinterleave(s, OW, d, plane, CO);
     }
   }
 }
@@ -520,22 +545,22 @@ static void pack_output_band(const float *dy, const geom_t *g, int img, int oy0,
    loads only its valid x lanes (an Inf beyond the row must not become 0·Inf = NaN). */
 static inline __attribute__((always_inline)) void grad_tile(const float *xp, const float *dyp,
                                                             const band_t *bd, const geom_t *g,
-                                                            int ci, int ky, int kx0, int co0,
-                                                            vf *accv, const int KB,
-                                                            const int NC) {
+                                                            int r0, int r1, int ci, int ky,
+                                                            int kx0, int co0, vf *accv,
+                                                            const int KB, const int NC) {
   vf acc[DG_KB][DC_NC];
   for (int k = 0; k < KB; k++)
     for (int c = 0; c < NC; c++) acc[k][c] = v_zero();
   const int nfull = g->outW / VL, tail = g->outW - nfull * VL;
   const size_t dstride = (size_t)bd->rows * bd->OWv;
-  for (int r = 0; r < bd->rows; r++) {
+  for (int r = r0; r < r1; r++) {
     const float *xr = xp + ((size_t)ci * bd->R + r + ky) * bd->Wp + kx0;
     const float *dr = dyp + ((size_t)co0 * bd->rows + r) * bd->OWv;
     for (int v = 0; v < nfull; v++) {
       vf d[DC_NC];
-      for (int c = 0; c < NC; c++) d[c] = v_load(dr + c * dstride + v * VL);
+      for (int c = 0; c < NC; c++) d[c] = v_in_register(v_load(dr + c * dstride + v * VL));
       for (int k = 0; k < KB; k++) {
-        const vf xv = v_load(xr + v * VL + k);
+        const vf xv = v_in_register(v_load(xr + v * VL + k));
         for (int c = 0; c < NC; c++) acc[k][c] = v_fma(xv, d[c], acc[k][c]);
       }
     }
@@ -556,10 +581,11 @@ static inline __attribute__((always_inline)) void grad_tile(const float *xp, con
 }
 
 #define GRAD_CASE(kb, nc) \
-  case (kb) * 8 + (nc): grad_tile(xp, dyp, bd, g, ci, ky, kx0, co0, accv, kb, nc); break;
+  case (kb) * 8 + (nc): grad_tile(xp, dyp, bd, g, r0, r1, ci, ky, kx0, co0, accv, kb, nc); break;
 
 static void grad_tile_any(const float *xp, const float *dyp, const band_t *bd, const geom_t *g,
-                          int ci, int ky, int kx0, int co0, vf *accv, int kb, int nc) {
+                          int r0, int r1, int ci, int ky, int kx0, int co0, vf *accv, int kb,
+                          int nc) {
   switch (kb * 8 + nc) {
     GRAD_CASE(1, 1) GRAD_CASE(1, 2) GRAD_CASE(1, 3) GRAD_CASE(1, 4)
     GRAD_CASE(2, 1) GRAD_CASE(2, 2) GRAD_CASE(2, 3) GRAD_CASE(2, 4)
@@ -581,22 +607,25 @@ static void direct_gradient_task(void *p, int part, int nparts, int tid) {
   split(g->batch * g->outH, part, nparts, &lo, &hi);
   vf *accv = (vf *)grow(&tl_gacc, &tl_gacc_cap, n * VL);
   for (size_t i = 0; i < n; i++) accv[i] = v_zero();
-  for (int row = lo; row < hi;) {
+  for (int row = lo; row < hi;) { /* one packed band per image segment */
     const int img = row / g->outH, oy0 = row - img * g->outH;
-    int rows = hi - row < g->outH - oy0 ? hi - row : g->outH - oy0;
-    if (rows > DG_ROWS) rows = DG_ROWS;
+    const int rows = hi - row < g->outH - oy0 ? hi - row : g->outH - oy0;
     const band_t bd = band_of(g, rows);
     const size_t nx = (size_t)C * bd.R * bd.Wp;
     float *xp = grow(&tl_band, &tl_band_cap, nx + (size_t)CO * rows * bd.OWv);
     float *dyp = xp + nx;
     pack_input_band(c->a, g, img, oy0, &bd, xp);
     pack_output_band(c->b, g, img, oy0, &bd, dyp);
-    for (int ci = 0; ci < C; ci++)
-      for (int ky = 0; ky < g->kH; ky++)
-        for (int kx0 = 0; kx0 < kW; kx0 += DG_KB)
-          for (int co0 = 0; co0 < CO; co0 += DC_NC)
-            grad_tile_any(xp, dyp, &bd, g, ci, ky, kx0, co0, accv,
-                          kW - kx0 < DG_KB ? kW - kx0 : DG_KB, CO - co0 < DC_NC ? CO - co0 : DC_NC);
+    for (int r0 = 0; r0 < rows; r0 += DG_ROWS) { /* sub-bands that stay in L1 */
+      const int r1 = rows - r0 < DG_ROWS ? rows : r0 + DG_ROWS;
+      for (int ci = 0; ci < C; ci++)
+        for (int ky = 0; ky < g->kH; ky++)
+          for (int kx0 = 0; kx0 < kW; kx0 += DG_KB)
+            for (int co0 = 0; co0 < CO; co0 += DC_NC)
+              grad_tile_any(xp, dyp, &bd, g, r0, r1, ci, ky, kx0, co0, accv,
+                            kW - kx0 < DG_KB ? kW - kx0 : DG_KB,
+                            CO - co0 < DC_NC ? CO - co0 : DC_NC);
+    }
     row += rows;
   }
   /* Lanes summed in lane order: one float per tap and output channel. */
