@@ -73,5 +73,25 @@ export function resolveTier<P extends Record<string, unknown> & { tier: string }
   fill("logEvery", Math.min(t.logEvery, out.steps as number));
   fill("checkpointEvery", t.checkpointEvery);
   for (const k of extra) fill(k, t[k]);
+  checkCadence(out);
   return out as P;
+}
+
+/**
+ * Metrics rows are where checkpoints and held-out errors are written, so both cadences must
+ * be multiples of `logEvery`. Checked while the experiment is validated, not after the
+ * upstream stages have run.
+ */
+function checkCadence(p: Record<string, unknown>): void {
+  const log = p.logEvery as number;
+  for (const k of ["checkpointEvery", "evalEvery"]) {
+    const v = p[k];
+    if (typeof v !== "number" || v === 0 || v % log === 0) continue;
+    const lo = Math.max(log, v - (v % log));
+    throw new RangeError(
+      `${k} ${v} must be a multiple of logEvery ${log} (e.g. ${lo} or ${
+        lo + log
+      }, or set logEvery)`,
+    );
+  }
 }
