@@ -12,23 +12,24 @@ import type { ConvGeometry } from "../keypointgan/native/mod.ts";
 const SECTION = "GEMM / conv kernels";
 
 /**
- * The small tier's largest conv (by FLOPs) as observed in its training steps: D's 4×4
- * 64→128 stride-1 layer at 8×8 (padding 1). Used when the tier runs are skipped.
+ * The small tier's largest conv (by FLOPs) as observed in its training steps (64 px, width
+ * 0.125, batch 8): Φ's 7×7 input conv, 3 → 4 channels at 64×64, stride 1, 'same' padding.
+ * Used when the tier runs are skipped.
  */
 export const SMALL_LARGEST_LAYER: ConvGeometry = {
-  batch: 16,
-  inH: 8,
-  inW: 8,
-  inC: 64,
-  outH: 7,
-  outW: 7,
-  outC: 128,
-  kH: 4,
-  kW: 4,
+  batch: 8,
+  inH: 64,
+  inW: 64,
+  inC: 3,
+  outH: 64,
+  outW: 64,
+  outC: 4,
+  kH: 7,
+  kW: 7,
   strideH: 1,
   strideW: 1,
-  padTop: 1,
-  padLeft: 1,
+  padTop: 3,
+  padLeft: 3,
 };
 
 /** Forward FLOPs of a conv. */

@@ -91,14 +91,21 @@ function expandOutputSide(g: ConvGeometry): boolean {
 
 /**
  * Direct convolution instead of a patch GEMM: stride-1 convs with few channels on one side,
- * where the GEMM's narrow side (CO or C ≤ 4 columns) keeps BLAS far below its peak.
+ * where the GEMM's narrow side (≤ 4 columns) keeps BLAS far below its peak; the direct
+ * kernels vectorise along image rows, so rows narrower than one 16-float vector stay on the
+ * GEMM (D's 7×7-pixel output conv runs 3–5× slower directly). Measured with
+ * bench/kernels_run.ts; the rule depends only on shapes.
  */
 export function useDirect(g: ConvGeometry): boolean {
-  return unitStride(g) && !isPointwise(g) && Math.min(g.inC, g.outC) <= DIRECT_MAX_CHANNELS;
+  return unitStride(g) && !isPointwise(g) &&
+    Math.min(g.inC, g.outC) <= DIRECT_MAX_CHANNELS &&
+    Math.min(g.inW, g.outW) >= DIRECT_MIN_WIDTH;
 }
 
-/** The channel count at or below which `useDirect` picks the direct kernels. */
+/** The channel count (of the narrower side) at or below which `useDirect` holds. */
 export const DIRECT_MAX_CHANNELS = 4;
+/** The narrowest image row (input and output) for which `useDirect` holds. */
+export const DIRECT_MIN_WIDTH = 16;
 
 /** y [B, OH, OW, CO] = conv(x, w). */
 export function conv2dForward(

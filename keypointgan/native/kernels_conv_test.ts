@@ -33,18 +33,20 @@ const CASES: Case[] = [
   { x: [2, 8, 8, 16], k: [3, 3], co: 3, stride: 1, pad: 1 },
   { x: [2, 8, 8, 3], k: [3, 3], co: 16, stride: 1, pad: "same" },
   { x: [1, 3, 3, 2], k: [3, 3], co: 2, stride: 1, pad: "valid" },
-  // Direct-convolution path (stride 1, min(C, CO) ≤ 4): the small tier's 7×7 3→4 input conv
-  // and its 4→3 mirror, odd widths (partial vectors), rows wider than one register block,
+  // Direct-convolution path (stride 1, min(C, CO) ≤ 4, rows ≥ 16 wide): the small tier's
+  // 7×7 3→4 input conv and its 4→3 mirror, odd widths (partial vectors), rows wider than one register block,
   // 1-channel sides, output channels beyond one block, padding larger than the filter.
   { x: [2, 20, 37, 3], k: [7, 7], co: 4, stride: 1, pad: "same" },
   { x: [2, 19, 21, 4], k: [7, 7], co: 3, stride: 1, pad: "same" },
   { x: [1, 17, 70, 1], k: [7, 7], co: 4, stride: 1, pad: "same" },
-  { x: [1, 9, 11, 4], k: [3, 3], co: 1, stride: 1, pad: "same" },
-  { x: [3, 12, 16, 8], k: [3, 3], co: 4, stride: 1, pad: "valid" },
+  { x: [1, 9, 19, 4], k: [3, 3], co: 1, stride: 1, pad: "same" },
+  { x: [3, 12, 19, 8], k: [3, 3], co: 4, stride: 1, pad: "valid" },
+  { x: [2, 11, 21, 2], k: [3, 5], co: 9, stride: 1, pad: "same" },
+  { x: [1, 6, 17, 2], k: [3, 3], co: 3, stride: 1, pad: [[0, 0], [4, 2], [3, 0], [0, 0]] },
+  // Just outside the direct rule: 5 channels on both sides, rows of 15 (D's 1-channel output
+  // conv at 7 px), stride 2 with few channels.
+  { x: [2, 9, 15, 3], k: [3, 3], co: 4, stride: 1, pad: "same" },
   { x: [2, 7, 7, 12], k: [4, 4], co: 1, stride: 1, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
-  { x: [2, 11, 13, 2], k: [3, 5], co: 9, stride: 1, pad: "same" },
-  { x: [1, 6, 9, 2], k: [3, 3], co: 3, stride: 1, pad: [[0, 0], [4, 2], [3, 0], [0, 0]] },
-  // Just outside the direct rule: 5 channels on both sides, and stride 2 with few channels.
   { x: [2, 10, 12, 5], k: [3, 3], co: 5, stride: 1, pad: "same" },
   { x: [2, 12, 12, 4], k: [3, 3], co: 3, stride: 2, pad: "same" },
 ];
