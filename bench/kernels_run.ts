@@ -4,7 +4,7 @@
  * (2) our conv engine (the one training uses: the C helper when built, else JS) on that layer:
  * forward, input gradient and filter gradient, in GFLOP/s.
  *
- *   deno run -A bench/kernels_run.ts --layer '<ConvGeometry JSON>' [--reps 5]
+ *   deno run -A bench/kernels_run.ts --layer '<ConvGeometry JSON>' [--reps 5] [--rounds 3]
  *
  * Prints one JSON line.
  *
@@ -28,6 +28,8 @@ export interface KernelsResult {
   blas: string;
   engine: string;
   threads: number;
+  /** Alternating rounds of (ceiling, forward, input gradient, filter gradient); medians below. */
+  rounds: number;
   /** GFLOP/s of OpenBLAS sgemm (its own threads) at 2048³. */
   sgemm2048: number;
   /** GFLOP/s of OpenBLAS sgemm at the layer's forward im2col shape [B·OH·OW, K]·[K, CO]. */
@@ -68,23 +70,30 @@ function time(f: () => void, reps: number): number {
   return median(ts);
 }
 
-/** Run the measurements. */
-export function runKernels(layer: ConvGeometry, reps: number): KernelsResult {
+/**
+ * Run the measurements. The ceiling and the conv ops are measured in alternating rounds and
+ * each reported value is the median over rounds: this machine's clock (and neighbours) change
+ * within seconds, and a share of the ceiling is only meaningful if both saw the same conditions.
+ */
+export function runKernels(layer: ConvGeometry, reps: number, rounds = 3): KernelsResult {
   const blas = loadBlas();
   if (!isBlas(blas)) throw new Error(`no BLAS: ${blas.reason}`);
-  blas.setThreads(blas.threads);
+  // OpenBLAS uses its own threads for the ceiling; the C helper pins it to one thread (it
+  // parallelises itself), so the thread count is set before each kind of measurement.
   const gemm = (m: number, n: number, k: number) => {
+    blas.setThreads(blas.threads);
     const a = random(m * k, 1), b = random(k * n, 2), c = new Float32Array(m * n);
-    return (2 * m * n * k) / time(() => blas.sgemm(false, false, m, n, k, 1, a, b, 0, c), reps) /
-      1e9;
+    const r = (2 * m * n * k) /
+      time(() => blas.sgemm(false, false, m, n, k, 1, a, b, 0, c), reps) / 1e9;
+    blas.setThreads(helperLoaded ? 1 : blas.threads);
+    return r;
   };
+  let helperLoaded = false;
   const g = layer, K = g.kH * g.kW * g.inC, M = g.batch * g.outH * g.outW;
-  const sgemm2048 = gemm(2048, 2048, 2048);
   const sgemmLayer = gemm(M, g.outC, K);
-  // The engine training uses; loading the C helper pins OpenBLAS to one thread (it
-  // parallelises itself), so it comes after the ceiling measurements.
   const pool = new BufferPool();
-  const helper = loadHelper(blas.path, blas.threads);
+  const helper = loadHelper(blas.path, blas.threads); // the engine training uses
+  helperLoaded = "engine" in helper;
   const engine = "engine" in helper ? helper.engine : jsConvEngine(blas.sgemm, pool);
   const ctx = { engine, pool };
   const x = random(g.batch * g.inH * g.inW * g.inC, 3), w = random(K * g.outC, 4);
@@ -93,25 +102,46 @@ export function runKernels(layer: ConvGeometry, reps: number): KernelsResult {
     dw = new Float32Array(w.length);
   const flop = 2 * M * K * g.outC;
   const rate = (f: () => void) => flop / time(f, reps) / 1e9;
+  const seen = {
+    sgemm2048: [] as number[],
+    fwd: [] as number[],
+    inp: [] as number[],
+    filt: [] as number[],
+  };
+  for (let r = 0; r < rounds; r++) {
+    seen.sgemm2048.push(gemm(2048, 2048, 2048));
+    seen.fwd.push(rate(() => conv2dForward(ctx, x, w, g, y)));
+    seen.inp.push(rate(() => conv2dBackpropInput(ctx, y, w, g, dx)));
+    seen.filt.push(rate(() => conv2dBackpropFilter(ctx, x, y, g, dw)));
+  }
   return {
     blas: blas.description,
     engine: "engine" in helper ? helper.note : `JS (${helper.reason})`,
     threads: blas.threads,
-    sgemm2048,
+    rounds,
+    sgemm2048: median(seen.sgemm2048),
     sgemmLayer,
     layer,
     gflop: flop / 1e9,
-    forward: rate(() => conv2dForward(ctx, x, w, g, y)),
-    backpropInput: rate(() => conv2dBackpropInput(ctx, y, w, g, dx)),
-    backpropFilter: rate(() => conv2dBackpropFilter(ctx, x, y, g, dw)),
+    forward: median(seen.fwd),
+    backpropInput: median(seen.inp),
+    backpropFilter: median(seen.filt),
   };
 }
 
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
-    options: { layer: { type: "string" }, reps: { type: "string", default: "5" } },
+    options: {
+      layer: { type: "string" },
+      reps: { type: "string", default: "5" },
+      rounds: { type: "string", default: "3" },
+    },
   });
   if (!values.layer) throw new Error("kernels_run: --layer '<ConvGeometry JSON>' is required");
-  console.log(JSON.stringify(runKernels(JSON.parse(values.layer), Number(values.reps))));
+  console.log(
+    JSON.stringify(
+      runKernels(JSON.parse(values.layer), Number(values.reps), Number(values.rounds)),
+    ),
+  );
 }
