@@ -59,7 +59,12 @@ export async function kernelsSection(
   const k = r.value, g = k.layer, gf = (x: number) => `${x.toFixed(1)} GFLOP/s`;
   const shape =
     `${g.batch}×${g.inH}×${g.inW}×${g.inC} → ${g.outH}×${g.outW}×${g.outC}, ${g.kH}×${g.kW} s${g.strideH}`;
-  rec.row(SECTION, "OpenBLAS sgemm 2048³ (ceiling)", gf(k.sgemm2048), k.blas);
+  rec.row(
+    SECTION,
+    "OpenBLAS sgemm 2048³ (ceiling)",
+    gf(k.sgemm2048),
+    `${k.blas}; it and the conv ops: medians of ${k.rounds} alternating rounds`,
+  );
   rec.row(
     SECTION,
     "OpenBLAS sgemm, layer im2col shape",
