@@ -107,6 +107,19 @@ export const DIRECT_MAX_CHANNELS = 4;
 /** The narrowest image row (input and output) for which `useDirect` holds. */
 export const DIRECT_MIN_WIDTH = 16;
 
+/**
+ * The direct filter gradient also needs few output channels: its register tiles block 4 of them
+ * and re-read the input for each block, so with 16–32 output channels the GEMM wins (bench/
+ * kernels_run.ts, GFLOP/s direct vs GEMM: 3→32 20 vs 55, 4→16 24 vs 48; but 4→8 92 vs 35,
+ * 1→8 85 vs 27, 16→4 66 vs 48).
+ */
+export function useDirectFilterGradient(g: ConvGeometry): boolean {
+  return useDirect(g) && g.outC <= DIRECT_FILTER_MAX_OUT;
+}
+
+/** The output channel count at or below which `useDirectFilterGradient` holds. */
+export const DIRECT_FILTER_MAX_OUT = 8;
+
 /** y [B, OH, OW, CO] = conv(x, w). */
 export function conv2dForward(
   ctx: ConvContext,
@@ -161,7 +174,7 @@ export function conv2dBackpropFilter(
   const { engine, pool } = ctx;
   if (isPointwise(g)) {
     engine.sgemm(true, false, g.inC, g.outC, g.batch * g.inH * g.inW, 1, x, dy, 0, dw);
-  } else if (engine.directFilterGradient && useDirect(g)) {
+  } else if (engine.directFilterGradient && useDirectFilterGradient(g)) {
     engine.directFilterGradient(x, dy, g, dw);
   } else if (expandOutputSide(g)) {
     // dwt [kH, kW, CO, C] = patches over dy's channels ᵀ · x; then flip back.

@@ -43,6 +43,8 @@ const CASES: Case[] = [
   { x: [3, 12, 19, 8], k: [3, 3], co: 4, stride: 1, pad: "valid" },
   { x: [2, 11, 21, 2], k: [3, 5], co: 9, stride: 1, pad: "same" },
   { x: [1, 6, 17, 2], k: [3, 3], co: 3, stride: 1, pad: [[0, 0], [4, 2], [3, 0], [0, 0]] },
+  // Direct forward and input gradient, GEMM filter gradient (more than 8 output channels).
+  { x: [2, 9, 18, 3], k: [3, 3], co: 12, stride: 1, pad: "same" },
   // Just outside the direct rule: 5 channels on both sides, rows of 15 (D's 1-channel output
   // conv at 7 px), stride 2 with few channels.
   { x: [2, 9, 15, 3], k: [3, 3], co: 4, stride: 1, pad: "same" },
