@@ -129,7 +129,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
       "CPU budget: the ablation's 22 trainings in about an hour on 2 cores; D still wins at 400 steps, which ends after 800–1,500 (README, what matters)",
     pretrainSteps: "η converges on β(p̄) → p̄ much sooner than the GAN (floor in pretrain.json)",
     lr:
-      "official 2e-4: 1e-3 and 5e-4 (cosine) did no better at this length; 5e-4 helps at 3,000 steps (README, what matters)",
+      "official 2e-4: 1e-3 and 5e-4 (cosine) did no better at this length; at 3,000 steps 5e-4 beat it in one run of two (README, what matters)",
     lrSchedule: "official constant",
     pretrainLr: "official 2e-4: 1e-3 cosine gave η a worse floor (3.15 vs 2.90)",
     logEvery: "20 points per loss curve",
