@@ -126,7 +126,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     batch:
       "8 (official 16): twice the steps for the same CPU time; BatchNorm statistics stay defined",
     steps:
-      "CPU budget: the ablation's 22 trainings in about an hour on 2 cores; D still wins at 400 steps, which ends after 800–1,500 (README, what matters)",
+      "CPU budget: the ablation's 22 trainings in about an hour on 2 cores; at 400 steps D still wins; that phase ends after 800–1,500 steps (README, what matters)",
     pretrainSteps: "η converges on β(p̄) → p̄ much sooner than the GAN (floor in pretrain.json)",
     lr:
       "official 2e-4: 1e-3 and 5e-4 (cosine) did no better at this length; at 3,000 steps 5e-4 beat it in one run of two (README, what matters)",
