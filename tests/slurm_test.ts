@@ -77,6 +77,19 @@ async function allJobs(cluster: Cluster): Promise<Map<string, string>> {
   );
 }
 
+/**
+ * A job's state once Slurm has finished with it: after `scancel` a job sits in the transitional
+ * COMPLETING state while its processes are signalled and reaped (seconds on a busy machine).
+ */
+async function settledState(cluster: Cluster, id: string, timeoutMs = 60_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const state = (await allJobs(cluster)).get(id) ?? "";
+    if (!/COMPLETING|RUNNING|PENDING/.test(state) || Date.now() > until) return state;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** Samples plain `squeue` (queued and running jobs) until stopped. */
 function sampleQueue(cluster: Cluster) {
   const seen = new Map<string, string>(); // id → name
@@ -304,7 +317,7 @@ async function ctrlC(cluster: Cluster, dir: string) {
   const r = await c.done();
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /│ slow\s+│ default\s+│ aborted/);
-  assert.match((await allJobs(cluster)).get(id) ?? "", /CANCELLED/);
+  assert.match(await settledState(cluster, id), /CANCELLED/);
   const store = openStore(project, dir);
   const p = await plan(
     project,
