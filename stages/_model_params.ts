@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { type Cadence, cadenceProblem } from "../keypointgan/model/cadence.ts";
 import { getTier, type Tier } from "../keypointgan/tiers.ts";
 
 /** Params both stages have. */
@@ -73,25 +74,8 @@ export function resolveTier<P extends Record<string, unknown> & { tier: string }
   fill("logEvery", Math.min(t.logEvery, out.steps as number));
   fill("checkpointEvery", t.checkpointEvery);
   for (const k of extra) fill(k, t[k]);
-  checkCadence(out);
+  // Checked here, at validation, not when train starts after the upstream stages have run.
+  const problem = cadenceProblem(out as unknown as Cadence);
+  if (problem) throw new RangeError(problem);
   return out as P;
-}
-
-/**
- * Metrics rows are where checkpoints and held-out errors are written, so both cadences must
- * be multiples of `logEvery`. Checked while the experiment is validated, not after the
- * upstream stages have run.
- */
-function checkCadence(p: Record<string, unknown>): void {
-  const log = p.logEvery as number;
-  for (const k of ["checkpointEvery", "evalEvery"]) {
-    const v = p[k];
-    if (typeof v !== "number" || v === 0 || v % log === 0) continue;
-    const lo = Math.max(log, v - (v % log));
-    throw new RangeError(
-      `${k} ${v} must be a multiple of logEvery ${log} (e.g. ${lo} or ${
-        lo + log
-      }, or set logEvery)`,
-    );
-  }
 }

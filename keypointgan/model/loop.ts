@@ -11,6 +11,7 @@
  */
 import { join } from "node:path";
 import { tf } from "../tf.ts";
+import { cadenceProblem } from "./cadence.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import type { Job } from "./jobs.ts";
 
@@ -53,16 +54,8 @@ export class DivergedError extends Error {
 
 /** Run `job` to `opts.steps`; returns the metrics rows (also in `<workDir>/metrics.jsonl`). */
 export async function runLoop(job: Job, opts: LoopOptions): Promise<MetricsRow[]> {
-  if (opts.evalEvery && opts.evalEvery % opts.logEvery !== 0) {
-    throw new RangeError(
-      `Cannot train: evalEvery ${opts.evalEvery} must be a multiple of logEvery ${opts.logEvery}`,
-    );
-  }
-  if (opts.checkpointEvery % opts.logEvery !== 0) {
-    throw new RangeError(
-      `Cannot train: checkpointEvery ${opts.checkpointEvery} must be a multiple of logEvery ${opts.logEvery}`,
-    );
-  }
+  const problem = cadenceProblem(opts);
+  if (problem) throw new RangeError(`Cannot train: ${problem}`);
   await Deno.mkdir(opts.workDir, { recursive: true });
   const metricsPath = join(opts.workDir, "metrics.jsonl");
   let step = 0;
