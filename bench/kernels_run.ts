@@ -78,24 +78,23 @@ function time(f: () => void, reps: number): number {
 export function runKernels(layer: ConvGeometry, reps: number, rounds = 3): KernelsResult {
   const blas = loadBlas();
   if (!isBlas(blas)) throw new Error(`no BLAS: ${blas.reason}`);
+  const pool = new BufferPool();
+  const helper = loadHelper(blas.path, blas.threads); // the engine training uses
+  const engine = "engine" in helper ? helper.engine : jsConvEngine(blas.sgemm, pool);
+  const ctx = { engine, pool };
   // OpenBLAS uses its own threads for the ceiling; the C helper pins it to one thread (it
-  // parallelises itself), so the thread count is set before each kind of measurement.
+  // parallelises itself), so each ceiling measurement sets them and puts the engine's back.
+  const engineThreads = "engine" in helper ? 1 : blas.threads;
   const gemm = (m: number, n: number, k: number) => {
     blas.setThreads(blas.threads);
     const a = random(m * k, 1), b = random(k * n, 2), c = new Float32Array(m * n);
     const r = (2 * m * n * k) /
       time(() => blas.sgemm(false, false, m, n, k, 1, a, b, 0, c), reps) / 1e9;
-    blas.setThreads(helperLoaded ? 1 : blas.threads);
+    blas.setThreads(engineThreads);
     return r;
   };
-  let helperLoaded = false;
   const g = layer, K = g.kH * g.kW * g.inC, M = g.batch * g.outH * g.outW;
   const sgemmLayer = gemm(M, g.outC, K);
-  const pool = new BufferPool();
-  const helper = loadHelper(blas.path, blas.threads); // the engine training uses
-  helperLoaded = "engine" in helper;
-  const engine = "engine" in helper ? helper.engine : jsConvEngine(blas.sgemm, pool);
-  const ctx = { engine, pool };
   const x = random(g.batch * g.inH * g.inW * g.inC, 3), w = random(K * g.outC, 4);
   const y = new Float32Array(M * g.outC),
     dx = new Float32Array(x.length),
