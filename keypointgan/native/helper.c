@@ -400,6 +400,18 @@ static inline __attribute__((always_inline)) void deinterleave(const float *s, i
     for (int ci = 0; ci < C; ci++) d[ci * plane + i] = s[i * C + ci];
 }
 
+/* deinterleave with C as a compile-time constant for the few-channel cases the direct
+   convolution is for (both the input and dy bands are repacked through here). */
+static void to_planar(const float *s, int n, float *d, size_t plane, int C) {
+  switch (C) {
+    case 1: memcpy(d, s, sizeof(float) * n); break;
+    case 2: deinterleave(s, n, d, plane, 2); break;
+    case 3: deinterleave(s, n, d, plane, 3); break;
+    case 4: deinterleave(s, n, d, plane, 4); break;
+    default: deinterleave(s, n, d, plane, C);
+  }
+}
+
 /* xp [C][R][Wp] = zero-padded planar copy of image `img`'s input rows for output rows oy0… */
 static void pack_input_band(const float *x, const geom_t *g, int img, int oy0, const band_t *bd,
                             float *xp) {
@@ -421,13 +433,7 @@ static void pack_input_band(const float *x, const geom_t *g, int img, int oy0, c
     const float *s = x + ((size_t)(img * g->inH + iy) * W + (c0 - g->padLeft)) * C;
     float *d = xp + (size_t)r * bd->Wp + c0;
     const size_t plane = (size_t)bd->R * bd->Wp;
-    switch (C) {
-      case 1: memcpy(d, s, sizeof(float) * (c1 - c0)); break;
-      case 2: deinterleave(s, c1 - c0, d, plane, 2); break;
-      case 3: deinterleave(s, c1 - c0, d, plane, 3); break;
-      case 4: deinterleave(s, c1 - c0, d, plane, 4); break;
-      default: deinterleave(s, c1 - c0, d, plane, C);
-    }
+    to_planar(s, c1 - c0, d, plane, C);
   }
 }
 
@@ -531,13 +537,7 @@ static void pack_output_band(const float *dy, const geom_t *g, int img, int oy0,
     float *d = dyp + (size_t)r * bd->OWv;
     const size_t plane = (size_t)bd->rows * bd->OWv;
     for (int co = 0; co < CO; co++) memset(d + co * plane + OW, 0, sizeof(float) * (bd->OWv - OW));
-    switch (CO) {
-      case 1: memcpy(d, s, sizeof(float) * OW); break;
-      case 2: deinterleave(s, OW, d, plane, 2); break;
-      case 3: deinterleave(s, OW, d, plane, 3); break;
-      case 4: deinterleave(s, OW, d, plane, 4); break;
-      default: deinterleave(s, OW, d, plane, CO);
-    }
+    to_planar(s, OW, d, plane, CO);
   }
 }
 
