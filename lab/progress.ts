@@ -6,7 +6,7 @@
  * @module
  */
 import type { RunEvent } from "../pipeline/mod.ts";
-import { jupyterDisplay, type MimeBundle } from "./display.ts";
+import { jupyterDisplay, type MimeBundle, settleDisplays } from "./display.ts";
 
 interface Active {
   readonly label: string;
@@ -68,10 +68,11 @@ export class ProgressLine {
     this.#update(e.type !== "node-event");
   };
 
-  /** Shows the final line; resolves when the notebook has it. */
+  /** Shows the final line; resolves when the kernel has had time to publish it. */
   async finish(ok: boolean): Promise<void> {
     this.#update(true, ok ? "done" : "failed");
     await this.#pending;
+    if (this.#display !== undefined) await settleDisplays();
   }
 
   /** The status line: counts, elapsed time, and each computing node's progress. */
