@@ -72,7 +72,7 @@ export class ProgressLine {
   async finish(ok: boolean): Promise<void> {
     this.#update(true, ok ? "done" : "failed");
     await this.#pending;
-    if (this.#display !== undefined) await settleDisplays();
+    await settleDisplays();
   }
 
   /** The status line: counts, elapsed time, and each computing node's progress. */
