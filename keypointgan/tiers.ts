@@ -127,11 +127,13 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
       "8 (official 16): twice the steps for the same CPU time; BatchNorm statistics stay defined",
     steps:
       "CPU budget: the ablation's 22 trainings in about an hour on 2 cores; at 400 steps D still wins; that phase ends after 800–1,500 steps (README, what matters)",
-    pretrainSteps: "η converges on β(p̄) → p̄ much sooner than the GAN (floor in pretrain.json)",
+    pretrainSteps:
+      "CPU budget (9 pretrainings per ablation); not converged: η's floor in pretrain.json is 4.62 here, 2.74 after 8,000 steps of batch 16 (README, what matters)",
     lr:
       "official 2e-4: 1e-3 and 5e-4 (cosine) did no better at this length; at 3,000 steps 5e-4 beat it in one run of two (README, what matters)",
     lrSchedule: "official constant",
-    pretrainLr: "official 2e-4: 1e-3 cosine gave η a worse floor (3.15 vs 2.90)",
+    pretrainLr:
+      "official 2e-4: 1e-3 cosine gave η a worse floor (3.15 vs 2.90, measured at commit 4333dc2)",
     logEvery: "20 points per loss curve",
     checkpointEvery: "a kill loses at most about a minute of training",
     evalEvery: "a learning curve of the held-out error with 4 points (256 frames each)",
