@@ -81,7 +81,7 @@ export async function show(...values: unknown[]): Promise<void> {
       console.log((await (v as Displayable)[JUPYTER_DISPLAY]())["text/plain"] ?? v);
     } else console.log(v);
   }
-  if (j) await settleDisplays();
+  await settleDisplays();
 }
 
 /** Base64 of bytes (chunked: `String.fromCharCode` takes a bounded number of arguments). */
