@@ -13,6 +13,8 @@ import { collectGarbage } from "./gc.ts";
 import type { Plan } from "./plan.ts";
 import type { Project } from "./project.ts";
 import { progressView } from "./progress.ts";
+import { etaHistory } from "./eta_history.ts";
+import { readLedger } from "./ledger.ts";
 import { IssueList } from "./errors.ts";
 import { chooseExecutor, slurmExecutor } from "./cli_slurm.ts";
 import { describeSlurm } from "./slurm_args.ts";
@@ -64,8 +66,12 @@ export async function runCommand(
     console.log(planTable(p));
     return 0;
   }
+  const ledger = await readLedger(store.ledgerPath);
   const { result, seconds } = await withInterrupt((signal) => {
-    const view = progressView(p, { tty: Deno.stderr.isTerminal() });
+    const view = progressView(p, {
+      tty: Deno.stderr.isTerminal(),
+      model: { history: etaHistory(p, ledger), slots: executor?.slots ?? jobs },
+    });
     stopView = () => view.stop();
     return runPlanned(project, p, store, {
       jobs,

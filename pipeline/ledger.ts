@@ -18,6 +18,8 @@ export interface LedgerNode {
   readonly variants: readonly string[];
   readonly status: string;
   readonly seconds: number;
+  /** The stage's `cost(params)`: lets a later run scale this node's seconds (its ETA). */
+  readonly cost?: number;
   readonly summary?: Readonly<Record<string, unknown>>;
   readonly error?: string;
   readonly log?: string;
@@ -67,7 +69,7 @@ export async function ledgerEntry(
 ): Promise<LedgerEntry> {
   const nodes: LedgerNode[] = plan.nodes.filter((n) => outcomes.has(n.key)).map((n) => {
     const o = outcomes.get(n.key)!;
-    return { key: n.key, stage: n.stage, variants: n.variants, ...o };
+    return { key: n.key, stage: n.stage, variants: n.variants, cost: n.cost, ...o };
   });
   const counts: Record<string, number> = {};
   for (const n of nodes) counts[n.status] = (counts[n.status] ?? 0) + 1;

@@ -1,6 +1,7 @@
 /**
  * Run progress for people: on a TTY, live bars (cli-progress; one per computing node plus an
- * overall bar whose ETA is weighted by each stage's `cost(params)`); otherwise plain lines at
+ * overall bar whose percentage and ETA are in measured seconds, see `progress_model.ts`, from
+ * the ledger of earlier runs where it has them); otherwise plain lines at
  * node start/end, every 10 % or 10 s of a node, and an overall line every 10 s. Stage logs
  * print above the bars. Everything goes to stderr; stdout is kept for tables.
  *
@@ -12,7 +13,7 @@ import process from "node:process";
 import type { Plan, PlanNode } from "./plan.ts";
 import type { RunEvent } from "./runner.ts";
 import { duration, variantsCell } from "./table.ts";
-import { ProgressModel } from "./progress_model.ts";
+import { ProgressModel, type ProgressModelOptions } from "./progress_model.ts";
 
 /** Where and how to draw. */
 export interface ProgressOptions {
@@ -21,6 +22,8 @@ export interface ProgressOptions {
   readonly write?: (line: string) => void;
   /** Plain-mode overall interval. @default 10_000 */
   readonly intervalMs?: number;
+  /** Measured history and parallelism for the overall estimate. */
+  readonly model?: ProgressModelOptions;
 }
 
 /** An observer for `run` and a `stop()` to call when the run ends. */
@@ -36,7 +39,7 @@ export function nodeLabel(node: PlanNode, plan: Plan): string {
 
 /** Creates the view for `plan`. */
 export function progressView(plan: Plan, opts: ProgressOptions): ProgressView {
-  return opts.tty ? barsView(plan) : linesView(plan, opts);
+  return opts.tty ? barsView(plan, opts) : linesView(plan, opts);
 }
 
 function endLine(plan: Plan, e: Extract<RunEvent, { type: "node-end" }>): string | undefined {
@@ -55,7 +58,7 @@ function endLine(plan: Plan, e: Extract<RunEvent, { type: "node-end" }>): string
 
 function linesView(plan: Plan, opts: ProgressOptions): ProgressView {
   const write = opts.write ?? ((l: string) => console.error(l));
-  const model = new ProgressModel(plan);
+  const model = new ProgressModel(plan, opts.model);
   const printed = new Map<string, { at: number; decile: number }>();
   const timer = setInterval(() => {
     if (model.running > 0) write(`… overall ${model.percent()}% · ETA ${duration(model.eta())}`);
@@ -91,8 +94,8 @@ function linesView(plan: Plan, opts: ProgressOptions): ProgressView {
 /** Erase the terminal line first, so a short log line leaves no remains of a bar. */
 const CLEAR = "\x1b[2K";
 
-function barsView(plan: Plan): ProgressView {
-  const model = new ProgressModel(plan);
+function barsView(plan: Plan, opts: ProgressOptions): ProgressView {
+  const model = new ProgressModel(plan, opts.model);
   const multi = new cliProgress.MultiBar({
     format: " {label} |{bar}| {percentage}% {value}/{total} {rate} ETA {eta_formatted}",
     hideCursor: true,
@@ -100,9 +103,16 @@ function barsView(plan: Plan): ProgressView {
     etaBuffer: 30,
     stream: process.stderr,
   }, cliProgress.Presets.shades_classic);
-  const overall = multi.create(1000, 0, { label: "overall", rate: "" }, {
-    format: " {label} |{bar}| {percentage}% {nodes} ETA {eta_formatted}",
+  const overall = multi.create(1000, 0, { label: "overall", rate: "", nodes: "", eta_text: "?" }, {
+    format: " {label} |{bar}| {percentage}% {nodes} ETA {eta_text}",
   });
+  const refresh = () =>
+    overall.update(Math.round(model.fraction() * 1000), {
+      nodes: model.nodesText(),
+      eta_text: duration(model.eta()),
+    });
+  // Between events (a node without progress reports), the estimate still moves with the clock.
+  const timer = setInterval(refresh, 1000);
   const bars = new Map<string, cliProgress.SingleBar>();
   return {
     observer(e) {
@@ -120,8 +130,11 @@ function barsView(plan: Plan): ProgressView {
         bar?.setTotal(Math.max(1, e.event.total));
         bar?.update(e.event.done, { label, rate: model.rate(e.node.key) });
       } else multi.log(`${CLEAR}  ${label} │ ${e.event.message}\n`);
-      overall.update(Math.round(model.fraction() * 1000), { nodes: model.nodesText() });
+      refresh();
     },
-    stop: () => multi.stop(),
+    stop: () => {
+      clearInterval(timer);
+      multi.stop();
+    },
   };
 }
