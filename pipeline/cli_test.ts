@@ -75,6 +75,8 @@ Deno.test("CLI: run, dry-run with reasons, failure summary, report, runs compare
   const ids = [...runs.stdout.matchAll(/\d{8}-\d{6}-[0-9a-f]{4}/g)].map((m) => m[0]);
   const compare = await cli("runs", "--store", store, ids[1], ids[0]);
   assert.equal(compare.code, 0);
-  assert.match(compare.stdout, /base slow\.failAt\s+│ 0\s+│ —/);
+  assert.match(compare.stdout, /│ slow\.failAt\s+│ base\s+│ 0\s+│ —\s+│/);
+  const json = await cli("runs", "--store", store, ids[1], ids[0], "--json");
+  assert.equal(JSON.parse(json.stdout).params[0].param, "slow.failAt");
   await Deno.remove(store, { recursive: true });
 });

@@ -5,11 +5,21 @@
  */
 import Table from "cli-table3";
 
-/** A table with a header row; plain (uncoloured) borders so logs and pipes stay readable. */
-export function table(head: string[], rows: (string | number)[][]): string {
+/**
+ * A table with a header row; plain (uncoloured) borders so logs and pipes stay readable.
+ * `colWidths` (cell widths including padding) wraps longer cells onto more lines.
+ */
+export function table(
+  head: string[],
+  rows: (string | number)[][],
+  opts: { colWidths?: number[] } = {},
+): string {
   const t = new Table({
     head,
     style: { head: [], border: [] },
+    ...(opts.colWidths
+      ? { colWidths: opts.colWidths, wordWrap: true, wrapOnWordBoundary: true }
+      : {}),
     // No rule between body rows: long plans stay compact.
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
   });
