@@ -8,6 +8,7 @@
  * @module
  */
 import { type ExtraCommand, main } from "./pipeline/cli.ts";
+import { checkPrerequisites } from "./keypointgan/prerequisites.ts";
 import { globals, registry } from "./stages/mod.ts";
 
 /** Extra commands: name → description + lazy module (keeps `run` from loading them). */
@@ -35,6 +36,10 @@ if (import.meta.main) {
       globals,
       defaultExperiment: "ablation",
       commands,
+      // OpenBLAS + a C compiler, installed first on a root apt machine; one backend line per run.
+      preflight: checkPrerequisites,
+      // Each process's "[tf] backend: …" description goes to the node log, not the terminal.
+      detailLine: (line) => line.startsWith("[tf] "),
     }),
   );
 }

@@ -90,7 +90,7 @@ export async function run(
   const executor = opts.executor ??
     (jobs > 1
       ? new SubprocessExecutor({ store, jobs, entry: opts.workerEntry })
-      : new InProcessExecutor(project.registry, store));
+      : new InProcessExecutor(project.registry, store, { detailLine: project.detailLine }));
   const signal = opts.signal ?? new AbortController().signal;
   let outcomes: Outcomes;
   try {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { runCommand } from "./cli_run.ts";
+import { type Preflight, runCommand } from "./cli_run.ts";
 import { parseRunFlags } from "./cli_args.ts";
 import { runsCommand } from "./cli_runs.ts";
 import { gcCommand } from "./cli_gc.ts";
@@ -27,6 +27,8 @@ export interface CliConfig extends ProjectConfig {
   readonly commands?: Readonly<Record<string, ExtraCommand>>;
   /** Module workers run (`exec-node`). @default Deno.mainModule */
   readonly entry?: string;
+  /** `run`/`report`: checks the machine before anything computes (cli_run.ts). */
+  readonly preflight?: Preflight;
 }
 
 /** Runs the CLI; returns the process exit code. */
@@ -43,6 +45,7 @@ export async function main(args: string[], config: CliConfig): Promise<number> {
           report: command === "report",
           entry: config.entry,
           argv: args,
+          preflight: config.preflight,
         });
       }
       case "runs":

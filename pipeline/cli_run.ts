@@ -26,7 +26,25 @@ export interface RunMode {
   /** Module with `exec-node`, for workers. */
   readonly entry?: string;
   readonly argv: readonly string[];
+  /** The project's machine check before anything computes (see `Preflight`). */
+  readonly preflight?: Preflight;
 }
+
+/** A node that will compute, as a preflight sees it. */
+export interface PreflightNode {
+  readonly stage: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Checks this machine before any node computes (e.g. installs or names the system libraries a
+ * backend needs); may log a line or two. Returns a one-line message to stop the run with
+ * (exit 2, nothing computed or recorded), or undefined to go on.
+ */
+export type Preflight = (
+  nodes: readonly PreflightNode[],
+  log: (line: string) => void,
+) => Promise<string | undefined>;
 
 /** Runs the command; returns the exit code. */
 export async function runCommand(
@@ -65,6 +83,15 @@ export async function runCommand(
   if (flags.dryRun) {
     console.log(planTable(p));
     return 0;
+  }
+  // Slurm jobs compute on other machines, which this one cannot check.
+  if (mode.preflight && choice.kind === "local") {
+    const toRun = p.nodes.filter((n) => n.state.status === "run");
+    const stop = await mode.preflight(toRun, (line) => console.error(line));
+    if (stop !== undefined) {
+      console.error(`✖ ${stop}; nothing was run`);
+      return 2;
+    }
   }
   const ledger = await readLedger(store.ledgerPath);
   const { result, seconds } = await withInterrupt((signal) => {

@@ -61,5 +61,11 @@ async function runJob(
       }); run again`,
     };
   }
-  return await executeNode(job, { registry: project.registry, store, signal, onEvent: send });
+  return await executeNode(job, {
+    registry: project.registry,
+    store,
+    signal,
+    onEvent: send,
+    detailLine: project.detailLine,
+  });
 }

@@ -23,6 +23,8 @@ export interface ExecuteOptions {
   readonly signal: AbortSignal;
   onEvent(event: NodeEvent): void;
   readonly lock?: LockOptions;
+  /** Stage log lines that go to the node's log file only (see `ProjectConfig.detailLine`). */
+  readonly detailLine?: (line: string) => boolean;
 }
 
 /** Runs `job` to completion and reports how it ended (never throws for a stage failure). */
@@ -84,7 +86,7 @@ async function compute(
       runId: job.runId,
       experiment: job.experiment,
       variants: job.variants,
-      log: (m) => log.line(m),
+      log: (m) => opts.detailLine?.(m) ? log.detail(m) : log.line(m),
       progress: (done, total, info) => log.progress(done, total, info),
       signal: opts.signal,
     }) ?? {};
@@ -102,7 +104,8 @@ async function compute(
   } catch (e) {
     await removeIfExists(staging);
     if (opts.signal.aborted) return { status: "aborted", seconds: seconds(), log: log.path };
-    log.line(`✖ ${e instanceof Error && e.stack ? e.stack : errorMessage(e)}`);
+    // The terminal gets the message once (the node's end line); the stack is for the log file.
+    log.detail(`✖ ${e instanceof Error && e.stack ? e.stack : errorMessage(e)}`);
     await opts.store.recordFailure(job.key, {
       key: job.key,
       stage: job.stage,

@@ -35,16 +35,18 @@ export class InProcessExecutor implements Executor {
   readonly #registry: StageRegistry;
   readonly #store: Store;
   readonly #lock?: LockOptions;
+  readonly #detailLine?: (line: string) => boolean;
 
   constructor(
     registry: StageRegistry,
     store: Store,
-    opts: { slots?: number; lock?: LockOptions } = {},
+    opts: { slots?: number; lock?: LockOptions; detailLine?: (line: string) => boolean } = {},
   ) {
     this.#registry = registry;
     this.#store = store;
     this.slots = opts.slots ?? 1;
     this.#lock = opts.lock;
+    this.#detailLine = opts.detailLine;
   }
 
   run(job: NodeJob, onEvent: (e: NodeEvent) => void, signal: AbortSignal): Promise<NodeOutcome> {
@@ -54,6 +56,7 @@ export class InProcessExecutor implements Executor {
       signal,
       onEvent,
       lock: this.#lock,
+      detailLine: this.#detailLine,
     });
   }
 

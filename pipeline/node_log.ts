@@ -1,6 +1,7 @@
 /**
  * A computing node's log: every line goes to its log file (kept in the store and named in
- * failure records) and to the observer; progress is throttled to ~10 events a second.
+ * failure records) and, unless it is a detail (`detail`), to the observer; progress is
+ * throttled to ~10 events a second.
  *
  * @module
  */
@@ -29,14 +30,19 @@ export class NodeLog {
     return new NodeLog(displayPath(path), file, emit);
   }
 
-  /** Logs one line (or several). */
+  /** Logs one line (or several): to the file and to the observer (the terminal). */
   line(message: string): void {
+    this.detail(message);
+    this.#emit({ type: "log", message });
+  }
+
+  /** Logs to the file only (a stack trace, a backend description): the terminal stays quiet. */
+  detail(message: string): void {
     for (const l of message.split("\n")) {
       this.#tail.push(l);
       if (this.#tail.length > 200) this.#tail.shift();
     }
     this.#file.writeSync(new TextEncoder().encode(message + "\n"));
-    this.#emit({ type: "log", message });
   }
 
   /** Reports progress, dropping updates closer than 100 ms apart (except the last one). */

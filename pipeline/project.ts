@@ -23,6 +23,11 @@ export interface ProjectConfig {
   readonly experimentsDir?: string | URL;
   /** Experiment `run` uses when none is named. @default "ablation" */
   readonly defaultExperiment?: string;
+  /**
+   * Stage log lines that belong in the node's log file only, not in the terminal (e.g. the
+   * per-process backend description, which the CLI prints once per run instead).
+   */
+  readonly detailLine?: (line: string) => boolean;
 }
 
 /** How often a stage runs: once per variant chain, or once per experiment (fan-in and below). */
@@ -39,6 +44,7 @@ export interface Project {
   /** Stage names in topological order (ties keep registry order). */
   readonly order: readonly string[];
   readonly levels: ReadonlyMap<string, StageLevel>;
+  readonly detailLine?: (line: string) => boolean;
 }
 
 /** Validates the registry and returns the project; throws `ExperimentError` (source `registry`). */
@@ -67,6 +73,7 @@ export function openProject(config: ProjectConfig): Project {
     defaultExperiment: config.defaultExperiment ?? "ablation",
     order,
     levels,
+    detailLine: config.detailLine,
   };
 }
 
