@@ -35,7 +35,8 @@ export const USAGE =
   --out FILE       write the JSON there (default: stdout)
   --overlay DIR    write one PNG per image with the predicted skeleton
   --fit crop|pad   make non-square images square: centred crop (default) or edge-replicated pad
-  --kind K         refuse a model that does not predict K (humans | faces | cats)
+  --kind K         refuse a model that was not trained on K (humans | faces | cats), exit 2;
+                   with a run id or "last", pick that run's (or the newest) model of kind K
   --store DIR      artifact store for run ids / keys (default $${STORE_ENV}, else .cache/)
   --backend NAME   TF.js backend (default auto)
   --batch N        images per forward pass (default 32)
@@ -102,20 +103,38 @@ async function writeOutput(out: string | undefined, json: Record<string, number[
 
 /** Load the model named by the flags; a `ModelLoadError`/`ModelRefError` explains failures. */
 async function openModel(values: Values) {
-  const found = await resolveModel(values.model!, openStoreDir(values.store), values.variant, CWD);
+  const found = await resolveModel(
+    values.model!,
+    openStoreDir(values.store),
+    values.variant,
+    CWD,
+    values.kind,
+  );
   await initBackend(values.backend!, () => {});
   const predictor = await loadPosePredictor(found.dir);
+  const what = `${predictor.kind ?? predictor.skeleton.name}${
+    predictor.variant ? ` ${predictor.variant}` : ""
+  } model (${predictor.numPoints} points, ${predictor.skeleton.name})`;
   if (values.kind && predictor.kind !== values.kind) {
     predictor.dispose();
     throw new ModelLoadError(
-      `${predictor.description} predicts ${predictor.kind ?? predictor.skeleton.name} ` +
-        `(${predictor.numPoints} points), not ${values.kind} (--kind)`,
+      `--model ${values.model} is a ${what}: it predicts ${
+        predictor.kind ?? predictor.skeleton.name
+      } (${predictor.numPoints} points), not ${values.kind} (--kind ${values.kind}); ` +
+        `${predictor.description}`,
     );
   }
   console.error(
-    `predict: ${found.via}\n  ${predictor.description}: ${predictor.numPoints} points ` +
-      `(${predictor.skeleton.name}) at ${predictor.imageSize}×${predictor.imageSize} px, fit ${values.fit}`,
+    `predict: using a ${what} at ${predictor.imageSize}×${predictor.imageSize} px, fit ` +
+      `${values.fit}\n  from ${found.via}\n  (${predictor.description})`,
   );
+  if (!values.kind) {
+    console.error(
+      `  no --kind given: nothing checks that a ${
+        predictor.kind ?? predictor.skeleton.name
+      } model suits these images; add --kind ${predictor.kind ?? "humans|faces|cats"} to check`,
+    );
+  }
   return predictor;
 }
 

@@ -55,7 +55,9 @@ async function fixture() {
   const root = await Deno.makeTempDir();
   const store = new Store(join(root, "store"));
   const train = await hex("train"), missing = await hex("gone"), evalKey = await hex("eval");
+  const humans = await hex("humans");
   await commit(store, train, "train", (d) => writeFixtureModel(d));
+  await commit(store, humans, "train", (d) => writeFixtureModel(d, { kind: "humans" }));
   await commit(
     store,
     evalKey,
@@ -74,6 +76,8 @@ async function fixture() {
       ],
     },
     { id: "20250103-000000-cccc", experiment: "three", nodes: [node(missing, ["x"], "failed")] },
+    // The newest run trained a humans model (the issue's notebook run before a faces predict).
+    { id: "20250204-000000-dddd", experiment: "nb", nodes: [node(humans, ["keypointgan_cycle"])] },
   ];
   await Deno.writeTextFile(store.ledgerPath, runs.map((r) => JSON.stringify(r)).join("\n") + "\n");
   const images = join(root, "images");
@@ -81,7 +85,7 @@ async function fixture() {
   for (const [name, w, h] of [["a.png", 40, 40], ["b.png", 50, 30]] as const) {
     await Deno.writeFile(join(images, name), encodePng(new Uint8Array(w * h * 3).fill(90), w, h));
   }
-  return { root, store, train, evalKey, images, modelDir: store.artifactDir(train) };
+  return { root, store, train, humans, evalKey, images, modelDir: store.artifactDir(train) };
 }
 
 /** Runs the command with stderr captured. */
@@ -155,10 +159,10 @@ Deno.test("runs with several models need --variant; missing, failed and wrong ar
     ],
     [base("20250102", "--variant", "cyclegan"), /no train node for variant "cyclegan"/],
     [base("20250103"), /its train node \(x\) failed/],
-    [base("2025"), /matches 3 runs/],
-    [base("last"), /run 20250103-000000-cccc: its train node \(x\) failed/],
+    [base("2025"), /matches 4 runs/],
+    [base("20250103"), /run 20250103-000000-cccc: its train node \(x\) failed/],
     [base(f.evalKey.slice(0, 12)), /is a evaluate artifact; predict needs a train artifact/],
-    [base("nosuchrun"), /no such file or directory, and no run id \(3 runs in/],
+    [base("nosuchrun"), /no such file or directory, and no run id \(4 runs in/],
     [base(f.train.slice(0, 8), "--kind", "humans"), /predicts faces \(68 points\), not humans/],
   ];
   for (const [args, re] of cases) {
@@ -171,6 +175,44 @@ Deno.test("runs with several models need --variant; missing, failed and wrong ar
     f.images,
   ]);
   assert.equal(ok.code, 0, ok.err);
+});
+
+Deno.test("a model carries its kind: predict says which it picked and refuses another (exit 2)", async () => {
+  // The issue's case: the newest run trained a humans model; face images were asked for.
+  const implicit = await predict([...base("last"), f.images]);
+  assert.equal(implicit.code, 0, implicit.err);
+  assert.match(implicit.err, /using a humans keypointgan model \(32 points, human36m_simple2\)/);
+  assert.match(implicit.err, /from last → run 20250204-000000-dddd keypointgan_cycle/);
+  assert.match(implicit.err, /no --kind given: .* add --kind humans to check/);
+
+  const refused = await predict([...base(f.humans.slice(0, 10), "--kind", "faces"), f.images]);
+  assert.equal(refused.code, 2, refused.err);
+  assert.match(
+    refused.err,
+    /is a humans keypointgan model \(32 points.*not faces \(--kind faces\)/,
+  );
+  assert.doesNotMatch(refused.err, /image.* predicted/);
+  const byRun = await predict([...base("20250204", "--kind", "faces"), f.images]);
+  assert.equal(byRun.code, 2);
+  assert.match(
+    byRun.err,
+    /run 20250204-000000-dddd has no faces model \(--kind faces\); its models: humans/,
+  );
+
+  // `last --kind faces` passes over the humans run (and the failed one) to the newest faces model.
+  const picked = await predict([...base("last", "--kind", "faces"), f.images]);
+  assert.equal(picked.code, 0, picked.err);
+  assert.match(picked.err, /using a faces keypointgan model \(68 points, ibug68\)/);
+  assert.match(
+    picked.err,
+    /last → run 20250102-000000-bbbb keypointgan\[prepare_data\.dataset=faces\]/,
+  );
+  assert.doesNotMatch(picked.err, /no --kind given/);
+  assert.equal((Object.values(await readOut())[0] as number[][]).length, 68);
+
+  const none = await predict([...base("last", "--kind", "cats"), f.images]);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /has no cats model/);
 });
 
 Deno.test("bad images fail one by one (exit 1) and the others are still written", async () => {

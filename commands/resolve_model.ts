@@ -4,15 +4,26 @@
  * (a prefix of at least 6 hex digits). Runs and keys are looked up in the store through the
  * engine's API; the result is always a directory for `loadPosePredictor`.
  *
+ * `last` is the newest run that has a usable model — with `--kind K`, a model of kind K (the
+ * train artifact's `train.json`), so `--model last --kind faces` never picks a humans model; of
+ * a run that trained several models, `--kind` (and `--variant`) pick one.
+ *
  * @module
  */
 import { readdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type LedgerEntry, readArtifact, readLedger, type Store } from "../pipeline/mod.ts";
+import { readTrainInfo } from "../keypointgan/predict/model.ts";
+
+type LedgerNode = LedgerEntry["nodes"][number];
 
 /** `--model` names nothing usable (the message says what was tried and what to do). */
 export class ModelRefError extends Error {
   override name = "ModelRefError";
+  /** Several models fit: `last` must not pass over such a run to an older one. */
+  constructor(message: string, readonly ambiguous = false) {
+    super(message);
+  }
 }
 
 /** What `--model` resolved to. */
@@ -28,8 +39,13 @@ const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
 const labelMatches = (label: string, variant: string) =>
   label === variant || label.startsWith(`${variant}[`);
 
-/** The train node of a ledger run (one, or the one of `variant`). */
-function trainNodeOf(run: LedgerEntry, variant: string | undefined) {
+/** The train node of a ledger run (one, or the one of `variant` / of `kind`). */
+async function trainNodeOf(
+  store: Store,
+  run: LedgerEntry,
+  variant: string | undefined,
+  kind: string | undefined,
+): Promise<{ node: LedgerNode; dir: string }> {
   const trains = run.nodes.filter((n) => n.stage === "train");
   if (trains.length === 0) {
     const stages = [...new Set(run.nodes.map((n) => n.stage))].join(", ") || "none";
@@ -38,7 +54,7 @@ function trainNodeOf(run: LedgerEntry, variant: string | undefined) {
     );
   }
   const all = trains.flatMap((n) => n.variants);
-  const picked = variant === undefined
+  let picked = variant === undefined
     ? trains
     : trains.filter((n) => n.variants.some((l) => labelMatches(l, variant)));
   if (picked.length === 0) {
@@ -46,10 +62,32 @@ function trainNodeOf(run: LedgerEntry, variant: string | undefined) {
       `run ${run.id} has no train node for variant "${variant}" (its variants: ${all.join(", ")})`,
     );
   }
+  const dirs = new Map<string, string>();
+  if (kind !== undefined) {
+    const kinds = new Map<string, string>();
+    for (const n of picked) {
+      const ref = n.status === "ran" || n.status === "hit"
+        ? await readArtifact(store, n.key)
+        : undefined;
+      if (!ref) continue;
+      dirs.set(n.key, ref.dir);
+      kinds.set(n.key, (await readTrainInfo(ref.dir)).kind ?? "unknown");
+    }
+    const ofKind = picked.filter((n) => kinds.get(n.key) === kind);
+    if (ofKind.length === 0) {
+      const found = [...new Set(kinds.values())].join(", ") || "none readable";
+      throw new ModelRefError(
+        `run ${run.id} has no ${kind} model (--kind ${kind}); its models: ${found}`,
+      );
+    }
+    picked = ofKind;
+  }
   if (picked.length > 1) {
     const labels = picked.map((n) => n.variants.join("+")).join(", ");
     throw new ModelRefError(
-      `run ${run.id} trained ${picked.length} models (${labels}); pick one with --variant LABEL`,
+      `run ${run.id} trained ${picked.length} models (${labels}); pick one with --variant LABEL` +
+        (kind === undefined ? " or --kind humans|faces|cats" : ""),
+      true,
     );
   }
   const node = picked[0];
@@ -59,19 +97,52 @@ function trainNodeOf(run: LedgerEntry, variant: string | undefined) {
         (node.error ? `: ${node.error}` : ""),
     );
   }
-  return node;
-}
-
-async function fromRun(store: Store, run: LedgerEntry, variant: string | undefined) {
-  const node = trainNodeOf(run, variant);
-  const ref = await readArtifact(store, node.key);
-  if (!ref) {
+  const dir = dirs.get(node.key) ?? (await readArtifact(store, node.key))?.dir;
+  if (!dir) {
     throw new ModelRefError(
       `run ${run.id}: its train artifact ${node.key} is not (or no longer) valid in the store ` +
         `${store.dir} (collected by gc, or altered); re-run experiment "${run.experiment}" to rebuild it`,
     );
   }
-  return { dir: ref.dir, via: `run ${run.id} ${node.variants.join("+")} → train ${node.key}` };
+  return { node, dir };
+}
+
+async function fromRun(
+  store: Store,
+  run: LedgerEntry,
+  variant: string | undefined,
+  kind: string | undefined,
+): Promise<ResolvedModel> {
+  const { node, dir } = await trainNodeOf(store, run, variant, kind);
+  return { dir, via: `run ${run.id} ${node.variants.join("+")} → train ${node.key}` };
+}
+
+/**
+ * `last`: the newest run whose model fits `--variant`/`--kind`. Runs without one (a report,
+ * a failed training, another kind) are passed over; when none fits, the newest run's own
+ * problem is the error.
+ */
+async function fromLast(
+  store: Store,
+  ledger: LedgerEntry[],
+  variant: string | undefined,
+  kind: string | undefined,
+): Promise<ResolvedModel> {
+  if (ledger.length === 0) {
+    throw new ModelRefError(`--model last: no runs in ${store.ledgerPath}`);
+  }
+  let first: unknown;
+  for (const run of [...ledger].reverse()) {
+    try {
+      const found = await fromRun(store, run, variant, kind);
+      const skipped = first === undefined ? "" : " (newer runs have no such model)";
+      return { ...found, via: `last → ${found.via}${skipped}` };
+    } catch (e) {
+      if (!(e instanceof ModelRefError) || e.ambiguous) throw e;
+      first ??= e;
+    }
+  }
+  throw first;
 }
 
 async function fromKey(store: Store, prefix: string): Promise<ResolvedModel | undefined> {
@@ -102,10 +173,12 @@ export async function resolveModel(
   store: Store,
   variant?: string,
   cwd = Deno.cwd(),
+  kind?: string,
 ): Promise<ResolvedModel> {
   if (await exists(resolve(cwd, spec))) return { dir: resolve(cwd, spec), via: spec };
   const ledger = await readLedger(store.ledgerPath);
-  const runs = spec === "last" ? ledger.slice(-1) : ledger.filter((e) => e.id.startsWith(spec));
+  if (spec === "last") return await fromLast(store, ledger, variant, kind);
+  const runs = ledger.filter((e) => e.id.startsWith(spec));
   if (runs.length > 1) {
     throw new ModelRefError(
       `"${spec}" matches ${runs.length} runs (${
@@ -113,7 +186,7 @@ export async function resolveModel(
       }); give more of the id`,
     );
   }
-  if (runs.length === 1) return await fromRun(store, runs[0], variant);
+  if (runs.length === 1) return await fromRun(store, runs[0], variant, kind);
   const byKey = /^[0-9a-f]{6,64}$/.test(spec) ? await fromKey(store, spec) : undefined;
   if (byKey) return byKey;
   throw new ModelRefError(

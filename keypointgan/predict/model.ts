@@ -25,8 +25,13 @@ export interface PosePredictor {
   readonly numPoints: number;
   /** The keypoint layout (its edges are the model's), for overlays. */
   readonly skeleton: Skeleton;
-  /** Dataset kind of the skeleton (`humans`, `faces`, `cats`), or null for a custom one. */
+  /**
+   * Dataset kind the model was trained on (`humans`, `faces`, `cats`): the train artifact's
+   * `train.json` `kind` where there is one, else the kind of its skeleton; null for a custom one.
+   */
   readonly kind: keyof typeof SKELETONS | null;
+  /** The Table 4 variant it was trained as, where known (`keypointgan_cycle`). */
+  readonly variant?: string;
   predict(images: Uint8Array, n: number): Float32Array;
   dispose(): void;
 }
@@ -95,6 +100,36 @@ async function notAModel(dir: string): Promise<ModelLoadError> {
   return new ModelLoadError(`${dir}: no model found; ${EXPECTED}`);
 }
 
+/** What a train artifact's `train.json` says about its model (older artifacts: less). */
+export interface TrainInfo {
+  readonly kind?: keyof typeof SKELETONS;
+  readonly numPoints?: number;
+  readonly variant?: string;
+}
+
+const isKind = (k: unknown): k is keyof typeof SKELETONS =>
+  typeof k === "string" && Object.hasOwn(SKELETONS, k);
+
+/**
+ * `train.json` of the train artifact that holds `dir` (the artifact, its `model/` or its
+ * `predictor/` folder); `{}` when there is none or it is unreadable.
+ */
+export async function readTrainInfo(dir: string): Promise<TrainInfo> {
+  for (const d of [dir, dirname(dir)]) {
+    try {
+      const j = JSON.parse(await Deno.readTextFile(join(d, "train.json")));
+      return {
+        kind: isKind(j.kind) ? j.kind : undefined,
+        numPoints: typeof j.numPoints === "number" ? j.numPoints : undefined,
+        variant: typeof j.variant === "string" ? j.variant : undefined,
+      };
+    } catch {
+      // not here
+    }
+  }
+  return {};
+}
+
 /** A `weights.json` directory: must be a full KeypointGAN model (not η alone). */
 async function fromWeights(dir: string, description: string): Promise<PosePredictor> {
   const header = await readJson(join(dir, "weights.json"));
@@ -110,12 +145,14 @@ async function fromWeights(dir: string, description: string): Promise<PosePredic
   }
   const model = await loadTrainedModel(dir);
   const { skeleton, kind } = skeletonOf(model.meta.skeleton, model.numPoints, model.meta.edges);
+  const info = await readTrainInfo(dirname(dir));
   return {
     description,
     imageSize: model.imageSize,
     numPoints: model.numPoints,
     skeleton,
-    kind,
+    kind: info.kind ?? kind,
+    variant: info.variant ?? model.meta.variant,
     predict: (images, n) => predictKeypoints(model, images, n),
     dispose: () => model.dispose(),
   };
@@ -137,12 +174,14 @@ async function fromExport(dir: string): Promise<PosePredictor> {
   const numPoints = config.numPoints as number, imageSize = config.imageSize as number;
   const edges = config.edges as [number, number][];
   const { skeleton, kind } = skeletonOf(String(config.skeleton), numPoints, edges);
+  const info = await readTrainInfo(dirname(dir));
   return {
     description: `exported predictor ${dir}`,
     imageSize,
     numPoints,
     skeleton,
-    kind,
+    kind: info.kind ?? kind,
+    ...(info.variant ? { variant: info.variant } : {}),
     predict: (images, n) => Float32Array.from(p.predict(images, n) as Float32Array),
     dispose: () => p.dispose(),
   };
