@@ -42,6 +42,7 @@ const convFlops = (g: ConvGeometry) => 2 * g.batch * g.outH * g.outW * g.kH * g.
 export interface TierOverrides {
   imageSize?: number;
   width?: number;
+  etaWidth?: number;
   dScales?: number;
 }
 
@@ -58,6 +59,7 @@ export function benchTrainerConfig(
     arch: {
       imageSize: tier.imageSize,
       width: tier.width,
+      etaWidth: tier.etaWidth,
       numPoints: skeleton.numPoints,
       conditional: flags.conditional,
       dScales: tier.dScales,
@@ -86,7 +88,7 @@ export function benchTrainerConfig(
 }
 
 /** A random batch of the tier's shapes (x, x′ in [−1, 1], p̄ and labels in [−0.8, 0.8]). */
-function randomBatch(cfg: TrainerConfig, batch: number, i: number): Batch {
+export function randomBatch(cfg: TrainerConfig, batch: number, i: number): Batch {
   const s = cfg.arch.imageSize, k = cfg.arch.numPoints;
   return {
     x: tf.randomUniform([batch, s, s, 3], -1, 1, "float32", 4 * i + 1) as tf.Tensor4D,

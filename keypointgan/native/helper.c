@@ -9,8 +9,9 @@
  * OpenBLAS sgemm on it. Measured here, two such workers reach 113-141 GFLOP/s on the conv
  * shapes where OpenBLAS's own 2-thread sgemm gives 70-110.
  *
- * Determinism: work is split into fixed contiguous ranges per thread and partial sums are
- * added in thread order, so results depend only on the thread count and chunk size.
+ * Determinism: results depend only on the shapes and the chunk size, never on the thread count:
+ * every BLAS call covers the same rows whatever the threads (a grid fixed by the geometry), and
+ * sums split into parts use a fixed part count, added in part order.
  * Build flags keep IEEE semantics: no -ffast-math, no FMA contraction (the direct convolution
  * uses explicit FMA instructions where the CPU has them: fixed per build, whatever the threads).
  */
@@ -24,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KPG_VERSION 14
+#define KPG_VERSION 15
 #define MAX_THREADS 64
 
 /* Conv geometry, same fields and order as ConvGeometry in conv.ts. */
@@ -209,20 +210,34 @@ typedef struct {
 
 static int patch_k(const geom_t *g) { return g->kH * g->kW * g->inC; }
 
-/* y = im2col(x) · w  (a = x, b = w [K, outC], out = y) */
+/* The GEMM calls of a patch product are cut on a grid fixed by the geometry and the chunk size
+   alone: every call has the same M (rows · outW) whatever the thread count. The bits of a GEMM
+   row depend on M: OpenBLAS runs small products (M·N·K ≤ 100³ on SkylakeX) through separate
+   "small matrix" kernels that round differently, so a thread-dependent cut (a run's last,
+   short chunk) changed the result with the thread count (bench/bits_probe.ts found it). */
+
+/* y = im2col(x) · w  (a = x, b = w [K, outC], out = y): parts are runs of whole grid chunks */
 static void im2col_product_task(void *p, int part, int nparts, int tid) {
   const conv_ctx *c = p;
   const geom_t *g = c->g;
-  const int K = patch_k(g), CO = g->outC;
-  int lo, hi;
-  split(g->batch * g->outH, part, nparts, &lo, &hi);
+  const int K = patch_k(g), CO = g->outC, total = g->batch * g->outH;
+  const int chunks = (total + c->chunk_rows - 1) / c->chunk_rows;
+  int k0, k1;
+  split(chunks, part, nparts, &k0, &k1);
   float *cols = cols_scratch((size_t)c->chunk_rows * g->outW * K);
-  for (int row = lo; row < hi; row += c->chunk_rows) {
-    const int rows = hi - row < c->chunk_rows ? hi - row : c->chunk_rows;
+  for (int k = k0; k < k1; k++) {
+    const int row = k * c->chunk_rows;
+    const int rows = total - row < c->chunk_rows ? total - row : c->chunk_rows;
     im2col(c->a, g, row, rows, cols);
     sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, rows * g->outW, CO, K, 1.0f, cols, K, c->b, CO, 0.0f,
           c->out + (size_t)row * g->outW * CO, CO);
   }
+}
+
+/* The scatter's grid: chunks of whole images when a chunk holds one or more, else each image
+   cut into chunk_rows pieces; parts are runs of whole groups (disjoint scatter targets). */
+static int col2im_group_images(const geom_t *g, int chunk_rows) {
+  return chunk_rows >= g->outH ? chunk_rows / g->outH : 1;
 }
 
 /* out = col2im(a · bᵀ)  (a [rows·outW, outC], b [K, outC], out [batch, inH, inW, inC]) */
@@ -230,16 +245,23 @@ static void col2im_product_task(void *p, int part, int nparts, int tid) {
   const conv_ctx *c = p;
   const geom_t *g = c->g;
   const int K = patch_k(g), CO = g->outC;
-  int b0, b1;
-  split(g->batch, part, nparts, &b0, &b1); /* whole images: scatter targets are disjoint */
+  const int per = col2im_group_images(g, c->chunk_rows);
+  const int groups = (g->batch + per - 1) / per;
+  const int piece = per > 1 || c->chunk_rows >= g->outH ? per * g->outH : c->chunk_rows;
+  int g0, g1;
+  split(groups, part, nparts, &g0, &g1);
+  const int b0 = g0 * per, b1 = g1 * per < g->batch ? g1 * per : g->batch;
   const size_t img = (size_t)g->inH * g->inW * g->inC;
   memset(c->out + b0 * img, 0, sizeof(float) * img * (b1 - b0));
-  float *cols = cols_scratch((size_t)c->chunk_rows * g->outW * K);
-  for (int row = b0 * g->outH; row < b1 * g->outH; row += c->chunk_rows) {
-    const int left = b1 * g->outH - row, rows = left < c->chunk_rows ? left : c->chunk_rows;
-    sgemm(ROW_MAJOR, NO_TRANS, TRANS, rows * g->outW, K, CO, 1.0f,
-          c->a + (size_t)row * g->outW * CO, CO, c->b, CO, 0.0f, cols, K);
-    col2im(cols, g, row, rows, c->out);
+  float *cols = cols_scratch((size_t)piece * g->outW * K);
+  for (int b = b0; b < b1; b += per) {
+    const int end = (b + per < g->batch ? b + per : g->batch) * g->outH;
+    for (int row = b * g->outH; row < end; row += piece) {
+      const int rows = end - row < piece ? end - row : piece;
+      sgemm(ROW_MAJOR, NO_TRANS, TRANS, rows * g->outW, K, CO, 1.0f,
+            c->a + (size_t)row * g->outW * CO, CO, c->b, CO, 0.0f, cols, K);
+      col2im(cols, g, row, rows, c->out);
+    }
   }
 }
 
@@ -266,7 +288,7 @@ static int chunk_rows_for(const geom_t *g, int chunk_floats) {
   return r < 1 ? 1 : r;
 }
 
-/* Parts of a patch product: contiguous runs of whole chunks, a few per thread. */
+/* Parts of a patch product: contiguous runs of whole grid chunks, a few per thread. */
 static int conv_parts(const geom_t *g, int chunk_rows) {
   const int chunks = (g->batch * g->outH + chunk_rows - 1) / chunk_rows;
   const int most = 4 * nthreads < MAX_THREADS ? 4 * nthreads : MAX_THREADS;
@@ -280,8 +302,10 @@ void kpg_im2col_product(const float *x, const float *w, const geom_t *g, float *
 
 void kpg_col2im_product(const float *a, const float *b, const geom_t *g, float *out, int32_t cf) {
   conv_ctx c = {a, b, g, out, chunk_rows_for(g, cf)};
+  const int per = col2im_group_images(g, c.chunk_rows);
+  const int groups = (g->batch + per - 1) / per;
   const int most = 4 * nthreads < MAX_THREADS ? 4 * nthreads : MAX_THREADS;
-  run_parts(col2im_product_task, &c, nthreads == 1 ? 1 : g->batch < most ? g->batch : most);
+  run_parts(col2im_product_task, &c, nthreads == 1 ? 1 : groups < most ? groups : most);
 }
 
 /* Parts of a filter gradient: a fixed count (not the thread count), so that the summation
@@ -678,13 +702,16 @@ static void sgemm_task(void *p, int part, int nparts, int tid) {
         c->alpha, A, c->lda, c->B, c->ldb, c->beta, c->C + (size_t)lo * c->ldc, c->ldc);
 }
 
-/* Row-major C = alpha·op(A)·op(B) + beta·C, rows of C split across threads. */
+/* Row-major C = alpha·op(A)·op(B) + beta·C, rows of C split into SGEMM_PARTS fixed blocks
+   (not one per thread: a row's bits depend on the M of its call, see the patch products). */
+#define SGEMM_PARTS 8
 void kpg_sgemm(int32_t tA, int32_t tB, int32_t M, int32_t N, int32_t K, float alpha,
                const float *A, int32_t lda, const float *B, int32_t ldb, float beta, float *C,
                int32_t ldc) {
   gemm_ctx c = {tA, tB, M, N, K, lda, ldb, ldc, alpha, beta, A, B, C};
   const double flops = 2.0 * M * N * K;
-  run_parts(sgemm_task, &c, flops > 4e6 && M >= 4 * nthreads ? 2 * nthreads : 1);
+  const int most = M / 16 < SGEMM_PARTS ? M / 16 : SGEMM_PARTS;
+  run_parts(sgemm_task, &c, flops > 4e6 && most > 1 ? most : 1);
 }
 
 /* ---------------------------------------------------------------- elementwise */

@@ -18,7 +18,7 @@ import type { ConvEngine, ConvGeometry, Sgemm } from "./conv.ts";
 import { bilinearTaps, type NativeOps, nearestTaps, type ResizeGeometry } from "./ops.ts";
 import type { LoopPlan } from "./shapes.ts";
 
-const HELPER_VERSION = 14;
+const HELPER_VERSION = 15;
 
 const RESIZE_BILINEAR = [
   "buffer", // geometry int32[6]

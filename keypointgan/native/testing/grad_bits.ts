@@ -31,7 +31,23 @@ if (nativeSkipReason !== undefined) {
     add(tf.conv2d(x, w, 1, "same")); // Conv2D
     for (const g of tf.grads(f)([x, w])) add(g); // Conv2DBackpropInput, Conv2DBackpropFilter
   }
+  // Φ's stride-2 4 → 8 conv at 64 px, batch 8 (a GEMM cut into chunks): with a cut that
+  // depended on the threads, its last short chunk ran through OpenBLAS's small-matrix kernels.
+  {
+    const x = tf.tensor4d(rand(8 * 64 * 64 * 4, 11), [8, 64, 64, 4]);
+    const w = tf.tensor4d(rand(9 * 4 * 8, 12), [3, 3, 4, 8]);
+    const dy = tf.tensor4d(rand(8 * 32 * 32 * 8, 13), [8, 32, 32, 8]);
+    const f = (xx: tf.Tensor, ww: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 2, 1), dy));
+    add(tf.conv2d(x, w, 2, 1));
+    for (const g of tf.grads(f)([x, w])) add(g);
+  }
   const a = tf.tensor2d(rand(512 * 300, 1), [512, 300]);
   add(tf.matMul(a, tf.tensor2d(rand(300 * 200, 2), [300, 200])));
+  // Rows split into parts: each part's M·N·K crosses OpenBLAS's small-matrix threshold (100³)
+  // between 1 and 2 threads unless the split is fixed.
+  add(
+    tf.matMul(tf.tensor2d(rand(8192 * 36, 3), [8192, 36]), tf.tensor2d(rand(36 * 8, 4), [36, 8])),
+  );
   console.log(hash.digest("hex"));
 }
