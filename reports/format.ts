@@ -14,7 +14,9 @@ export function fmt(v: number): string {
 /** "2.91", "2.91 ± 0.10" (several seeds), or the reason there is no number ("not run"). */
 export function oursText(o: OursCell): string {
   if (o.status !== "measured") return o.note;
-  return o.sd === null ? fmt(o.mean) : `${fmt(o.mean)} ± ${fmt(o.sd)}`;
+  const value = o.sd === null ? fmt(o.mean) : `${fmt(o.mean)} ± ${fmt(o.sd)}`;
+  if (!o.collapsed) return value;
+  return `${value} (collapsed${o.values.length > 1 ? ` ${o.collapsed}/${o.values.length}` : ""})`;
 }
 
 /** The paper's side: its number, a dash, or why there is none. */

@@ -169,5 +169,16 @@ export function measure(configs: readonly Config[], sel: Selector, m: MetricRef)
     values.push(v);
     refs.push(member.provenance.ref);
   }
-  return { status: "measured", mean: mean(values), sd: sampleSd(values), values, refs };
+  // A collapsed Φ (one skeleton for every image) is marked beside its number, never hidden.
+  const collapsed = m.predictor === "mean_pose"
+    ? 0
+    : config.members.filter((x) => x.record.collapse?.collapsed).length;
+  return {
+    status: "measured",
+    mean: mean(values),
+    sd: sampleSd(values),
+    values,
+    refs,
+    ...(collapsed > 0 ? { collapsed } : {}),
+  };
 }

@@ -36,6 +36,8 @@ export type OursCell =
     /** One value per seed, in provenance order. */
     readonly values: readonly number[];
     readonly refs: readonly string[];
+    /** How many of the seeds' models collapsed (their spread below the threshold); absent = 0. */
+    readonly collapsed?: number;
   }
   | {
     /** `not_run`: this experiment has no such evaluation; `not_reproduced`: a published method;

@@ -71,6 +71,12 @@ export const evaluationRecordSchema = z.strictObject({
       message: z.string(),
     }),
   ]),
+  collapse: z.strictObject({
+    split: z.string(),
+    spread: num,
+    threshold: num,
+    collapsed: z.boolean(),
+  }).optional(),
   training: z.strictObject({
     lossNames: z.array(z.string()),
     step: z.array(num),

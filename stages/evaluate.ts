@@ -183,6 +183,7 @@ export default defineStage({
       },
       measurements: scores.measurements,
       postprocess: scores.postprocess,
+      collapse: scores.collapse,
       training: curves,
       figures,
       notes,
@@ -200,6 +201,10 @@ export default defineStage({
     const headline = scores.measurements.find((m) =>
       m.split === "test" && m.predictor === "model" && m.flip !== "plain"
     )!;
-    return { [headline.protocol]: headline.all, postprocess: scores.postprocess.status };
+    return {
+      [headline.protocol]: headline.all,
+      postprocess: scores.postprocess.status,
+      spread: scores.collapse?.spread ?? null,
+    };
   },
 });

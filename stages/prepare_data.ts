@@ -20,6 +20,7 @@ import {
   resolvePrepare,
 } from "../keypointgan/data/prepare.ts";
 import { writeDataset } from "../keypointgan/data/dataset_io.ts";
+import { MOTION_RANGES } from "../keypointgan/data/human_motion.ts";
 import { datasetContactSheet } from "../keypointgan/data/contact_sheet.ts";
 
 const params = z.strictObject({
@@ -65,6 +66,12 @@ const params = z.strictObject({
   texture: z.number().min(0).max(1).default(D.texture),
   /** Sensor noise standard deviation (intensity in [0, 1]). */
   noise: z.number().min(0).max(0.2).default(D.noise),
+  /**
+   * Pose range: `wide` (default) mixes squats, bends, kicks, lunges, arms overhead and walks
+   * across the frame into the six activities (humans), so the mean pose is a weak baseline;
+   * `narrow` is the everyday range of Simplified H3.6M (the data of earlier versions).
+   */
+  poseRange: z.enum(MOTION_RANGES).default(D.poseRange),
   /** Supersampling per axis (anti-aliasing of the ray caster). */
   supersample: z.int().min(1).max(4).default(D.supersample),
   /** Humans: training subjects (S1, S5, S6, S7, S8, …) and test subjects (S9, S11, …). */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { APPEARANCE_POOLS } from "../keypointgan/model/arch.ts";
 import { join } from "node:path";
 import { z } from "zod";
 import { type ArtifactRef, defineStage } from "../pipeline/stage.ts";
@@ -46,8 +47,17 @@ const params = z.strictObject({
   poolSize: z.int().min(0).default(50),
   /** Reconstruction loss (official perceptual). */
   reconstruction: z.enum(["perceptual", "l1", "mse", "multiscale_l1"]).default("perceptual"),
-  /** Perceptual features: `pixels` (no ImageNet weights ship offline) or `vgg19` (perceptualPath). */
-  perceptualNet: z.enum(["pixels", "vgg19"]).default("pixels"),
+  /**
+   * Perceptual features (no ImageNet weights ship offline): `pixels` (colour pyramid), `edges`
+   * (multi-scale image gradients), `random` (a fixed random-weight ReLU conv net), or `vgg19`
+   * (the paper's, from perceptualPath). Why each: the oracle's pose gain, docs/results.md.
+   */
+  perceptualNet: z.enum(["pixels", "edges", "random", "vgg19"]).default("pixels"),
+  /**
+   * Ψ's appearance code of x′: `spatial` (official default) or `global` (the official
+   * `avg_pool_style`: pooled over space, so x's pose can only come through the skeleton).
+   */
+  appearancePool: z.enum(APPEARANCE_POOLS).default("spatial"),
   /** Converted TF.js VGG-19 model.json (for perceptualNet vgg19). */
   perceptualPath: z.string().default(""),
   /** Standard VGG with ReLU; the official forward pass has none (digest §2.5). */

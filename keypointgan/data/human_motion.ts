@@ -41,6 +41,8 @@ const ARM: Record<string, Record<"Flex" | "Abd" | "Twist" | "Elbow", Range>> = {
   wave: { Flex: [0.1, 0.4], Abd: [1.2, 1.5], Twist: [-1.6, -1.2], Elbow: [1.2, 1.5] },
   shake: { Flex: [0.6, 0.9], Abd: [0.05, 0.2], Twist: [0.1, 0.4], Elbow: [0.4, 0.8] },
   open: { Flex: [0.4, 0.7], Abd: [0.8, 1.2], Twist: [-0.3, 0.1], Elbow: [0.2, 0.5] },
+  // Raised high but bent (the `wide` repertoire's "overhead"): the hands stay inside the frame.
+  raised: { Flex: [1.9, 2.4], Abd: [0.2, 0.7], Twist: [-0.2, 0.2], Elbow: [0.5, 1.1] },
 };
 
 const STAND: Spec = {
@@ -154,6 +156,90 @@ const KEYS: Record<Activity, (rng: Rng) => Float64Array> = {
   walk: (rng) => key(rng, { spineFlex: [0, 0.1], neckTwist: [-0.3, 0.3] }, "hang", "hang"),
 };
 
+/**
+ * The motion repertoire of a dataset: `narrow`, the everyday range of the six Simplified-H3.6M
+ * activities (standing, arms mostly low: the mean pose is a good guess), or `wide`, the same
+ * activities with large-range keyframes mixed in — squats and sitting, bending forward and
+ * sideways, kicks, lunges, arms overhead — and walking across the frame, so that a model must
+ * read the pose off the image to beat the mean pose (issue 15's benchmark).
+ */
+export type MotionRange = "narrow" | "wide";
+export const MOTION_RANGES: readonly MotionRange[] = ["narrow", "wide"];
+
+// Fully stretched overhead arms leave the Simplified-H3.6M framing: `wide` raises them bent.
+const ANY_ARM = Object.keys(ARM).filter((m) => m !== "overhead");
+
+/** Large-range keyframes (on top of STAND), mixed into every activity in `wide` mode. */
+const WIDE: readonly ((rng: Rng) => Float64Array)[] = [
+  // squat / sit (the pelvis drops: see groundContact)
+  (rng) =>
+    key(
+      rng,
+      {
+        lHipFlex: [1.2, 1.7],
+        rHipFlex: [1.2, 1.7],
+        lKnee: [1.5, 2.2],
+        rKnee: [1.5, 2.2],
+        lHipAbd: [0.05, 0.3],
+        rHipAbd: [0.05, 0.3],
+        spineFlex: [0.15, 0.5],
+      },
+      pick(rng, ANY_ARM),
+      pick(rng, ANY_ARM),
+    ),
+  // bend forward from the hips
+  (rng) =>
+    key(
+      rng,
+      { spineFlex: [0.7, 1.2], lHipFlex: [0.3, 0.7], rHipFlex: [0.3, 0.7], neckFlex: [-0.3, 0] },
+      pick(rng, ["hang", "spread", "point"]),
+      pick(rng, ["hang", "spread", "point"]),
+    ),
+  // bend sideways, one arm overhead
+  (rng) => {
+    const side = rng.uniform() < 0.5 ? 1 : -1;
+    const k = key(rng, {}, side > 0 ? "raised" : "hip", side > 0 ? "hip" : "raised");
+    k[CH.spineSide] = side * u(rng, [0.35, 0.6]);
+    return k;
+  },
+  // kick / knee raise on one leg
+  (rng) => {
+    const leg = rng.uniform() < 0.5 ? "l" : "r";
+    return key(
+      rng,
+      { [`${leg}HipFlex`]: [0.9, 1.6], [`${leg}Knee`]: [0, 1.6], spineFlex: [-0.1, 0.2] },
+      pick(rng, ["spread", "open", "gesture", "raised"]),
+      pick(rng, ["spread", "open", "gesture", "raised"]),
+    );
+  },
+  // deep lunge
+  (rng) => {
+    const front = rng.uniform() < 0.5 ? "l" : "r", back = front === "l" ? "r" : "l";
+    return key(
+      rng,
+      {
+        [`${front}HipFlex`]: [1.0, 1.5],
+        [`${front}Knee`]: [1.2, 1.8],
+        [`${back}HipFlex`]: [-0.6, -0.3],
+        [`${back}Knee`]: [0.6, 1.4],
+      },
+      pick(rng, ANY_ARM),
+      pick(rng, ANY_ARM),
+    );
+  },
+  // star: arms up or out, legs apart
+  (rng) =>
+    key(
+      rng,
+      { lHipAbd: [0.25, 0.5], rHipAbd: [0.25, 0.5] },
+      pick(rng, ["raised", "spread"]),
+      pick(rng, ["raised", "spread"]),
+    ),
+];
+
+/** Share of `wide` keyframes drawn from the large-range repertoire. */
+const WIDE_SHARE = 0.6;
+
 /** Seconds between keyframes and the fraction of each segment spent holding the pose. */
 const TIMING: Record<Activity, { gap: Range; hold: number; yawStep: number }> = {
   wait: { gap: [2.5, 5], hold: 0.5, yawStep: 0.15 },
@@ -170,13 +256,21 @@ interface Keys {
 }
 
 /** Keyframes covering [0, duration], with the root yaw kept in [−yawMax, yawMax]. */
-function buildKeys(rng: Rng, activity: Activity, duration: number, yawMax: number): Keys {
+function buildKeys(
+  rng: Rng,
+  activity: Activity,
+  duration: number,
+  yawMax: number,
+  range: MotionRange,
+): Keys {
   const { gap, yawStep } = TIMING[activity];
   const times: number[] = [], values: Float64Array[] = [];
   let t = -u(rng, gap) * rng.uniform(); // random phase: videos do not start on a keyframe
   let yaw = (2 * rng.uniform() - 1) * yawMax;
   while (times.length < 2 || times[times.length - 2] <= duration) {
-    const k = KEYS[activity](rng);
+    // `narrow` draws nothing extra, so its videos stay identical to before `wide` existed.
+    const wide = range === "wide" && activity !== "walk" && rng.uniform() < WIDE_SHARE;
+    const k = wide ? pick(rng, WIDE)(rng) : KEYS[activity](rng);
     yaw = Math.max(-yawMax, Math.min(yawMax, yaw + yawStep * rng.normal()));
     k[CH.rootYaw] = yaw;
     times.push(t);
@@ -216,8 +310,14 @@ function gait(phase: number, k: Float64Array): void {
  * The motion of one video: `yawMax` (radians) bounds the body's facing relative to the camera.
  * Draws a fixed amount from `rng` up front; evaluating the motion draws nothing.
  */
-export function makeMotion(activity: Activity, rng: Rng, duration: number, yawMax: number): Motion {
-  const keys = buildKeys(rng, activity, duration, yawMax);
+export function makeMotion(
+  activity: Activity,
+  rng: Rng,
+  duration: number,
+  yawMax: number,
+  range: MotionRange = "narrow",
+): Motion {
+  const keys = buildKeys(rng, activity, duration, yawMax, range);
   const hold = TIMING[activity].hold;
   const beat = u(rng, [1.2, 2.2]), beatPhase = u(rng, [0, 6.3]);
   const cadence = u(rng, [0.8, 1.0]), gaitPhase = u(rng, [0, 6.3]);
@@ -243,4 +343,20 @@ export function makeMotion(activity: Activity, rng: Rng, duration: number, yawMa
     idle.forEach((c, i) => (k[c] += 0.03 * Math.sin(2 * Math.PI * sway[i][0] * t + sway[i][1])));
     out.set(k.subarray(0, NUM_CHANNELS));
   };
+}
+
+/** Horizontal root offset (mm, world x and z) at time t. */
+export type RootPath = (t: number) => readonly [number, number];
+
+/**
+ * Where the body stands over time: fixed in `narrow` (draws nothing); in `wide`, walkers cross the
+ * frame (±150–350 mm, a period of 5–9 s) and everyone else drifts a little (≤ ±60 mm).
+ */
+export function makeRootPath(activity: Activity, rng: Rng, range: MotionRange): RootPath {
+  if (range === "narrow") return () => [0, 0];
+  const walk = activity === "walk";
+  const amp = u(rng, walk ? [150, 350] : [0, 60]);
+  const period = u(rng, walk ? [5, 9] : [6, 12]), phase = u(rng, [0, 6.3]);
+  const depth = u(rng, [-100, 100]);
+  return (t) => [amp * Math.sin((2 * Math.PI * t) / period + phase), depth];
 }

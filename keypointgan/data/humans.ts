@@ -12,7 +12,7 @@ import { BODY_FRAMING, bodyProjector, frameBody, sampleBodyCamera } from "./fram
 import type { BodyCameraRanges } from "./framing.ts";
 import { forwardKinematics, NUM_CHANNELS, sampleBodyShape } from "./human_body.ts";
 import type { BodyShape, PosedBody } from "./human_body.ts";
-import { ACTIVITIES, makeMotion } from "./human_motion.ts";
+import { ACTIVITIES, makeMotion, makeRootPath, type MotionRange } from "./human_motion.ts";
 import { bodyPrimitives, sampleHumanLook } from "./human_render.ts";
 import type { HumanLook } from "./human_render.ts";
 import { renderScene } from "./raster.ts";
@@ -35,6 +35,8 @@ export interface HumanOptions {
   readonly texture: number;
   /** Sensor noise standard deviation in [0, 1] intensity units. */
   readonly noise: number;
+  /** Motion repertoire: `narrow` (everyday range) or `wide` (large-range poses, walking across). */
+  readonly motion: MotionRange;
 }
 
 /** Subject names: the H3.6M training subjects, then the test subjects, then extra ones. */
@@ -60,14 +62,27 @@ export function humanGenerator(opts: HumanOptions): SyntheticGenerator {
     const rng = Rng.derive(opts.dataSeed, `humans/video/${spec.id}`);
     // The body's facing comes from the motion (it turns); the camera only tilts, rolls, zooms.
     const camera = sampleBodyCamera(rng, { ...opts.camera, yawRange: 0 });
-    const motion = makeMotion(ACTIVITIES[spec.activity], rng, spec.frames / opts.fps, yawMax);
+    const activity = ACTIVITIES[spec.activity];
+    const motion = makeMotion(activity, rng, spec.frames / opts.fps, yawMax, opts.motion);
     const light = sampleLight(rng);
     const bgSeed = rng.nextU32();
     let background: Float32Array | undefined;
     const pose = new Float64Array(NUM_CHANNELS);
+    // Drawn after every other stream of the video, so `narrow` videos are unchanged.
+    const path = makeRootPath(activity, rng, opts.motion);
+    const floor = lowestY(forwardKinematics(shape, new Float64Array(NUM_CHANNELS)).joints);
     const posed = (f: number): PosedBody => {
       motion(f / opts.fps, pose);
-      return forwardKinematics(shape, pose);
+      const body = forwardKinematics(shape, pose);
+      if (opts.motion === "narrow") return body;
+      // Ground contact (squats and lunges lower the pelvis) and the walk across the frame.
+      const [dx, dz] = path(f / opts.fps), dy = floor - lowestY(body.joints);
+      for (let j = 0; j < body.joints.length; j += 3) {
+        body.joints[j] += dx;
+        body.joints[j + 1] += dy;
+        body.joints[j + 2] += dz;
+      }
+      return body;
     };
     const bg =
       () => (background ??= makeBackground(new Rng(bgSeed), S, ss, { clutter: opts.clutter }));
@@ -96,6 +111,13 @@ export function humanGenerator(opts: HumanOptions): SyntheticGenerator {
     provenance: { ...opts, framing: BODY_FRAMING },
     video,
   };
+}
+
+/** The smallest y (up axis, mm) of a joint array `[32 × 3]`. */
+function lowestY(joints: Float64Array): number {
+  let m = Infinity;
+  for (let j = 1; j < joints.length; j += 3) m = Math.min(m, joints[j]);
+  return m;
 }
 
 /** How many videos and frames the human dataset has. */

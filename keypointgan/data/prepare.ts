@@ -13,6 +13,7 @@ import type { GenerateHooks } from "./parallel.ts";
 import { SIZES, YAW_RANGE } from "./spec.ts";
 import type { SyntheticKind, SyntheticSpec } from "./spec.ts";
 import type { DatasetContent, PairMode, Prior } from "./types.ts";
+import type { MotionRange } from "./human_motion.ts";
 import { read300w, read300wPrior, readFacesVideo } from "./adapters/faces.ts";
 import type { FaceCrop } from "./adapters/faces.ts";
 import { readH36mPrior, SIX_ACTIVITIES } from "./adapters/h36m.ts";
@@ -48,6 +49,7 @@ export interface PrepareParams {
   readonly clutter: number;
   readonly texture: number;
   readonly noise: number;
+  readonly poseRange: MotionRange;
   readonly supersample: number;
   readonly trainSubjects: number;
   readonly testSubjects: number;
@@ -68,6 +70,7 @@ export const PREPARE_DEFAULTS = {
   clutter: 0.3,
   texture: 0.5,
   noise: 0.01,
+  poseRange: "wide",
   supersample: 2,
   trainSubjects: 5,
   testSubjects: 2,
@@ -150,6 +153,7 @@ export function syntheticSpec(p: PrepareParams): SyntheticSpec {
     clutter: p.clutter,
     texture: p.texture,
     noise: p.noise,
+    poseRange: p.poseRange,
     trainVideos: p.trainVideos!,
     testVideos: p.testVideos!,
     framesPerVideo: p.pairMode === "tps" ? 1 : p.framesPerVideo!,

@@ -10,6 +10,7 @@ import { DEFAULT_CAMERA_RANGES } from "./framing.ts";
 import { catGenerator, catLayout } from "./cats.ts";
 import { faceGenerator, faceLayout } from "./faces.ts";
 import { humanGenerator, humanLayout } from "./humans.ts";
+import type { MotionRange } from "./human_motion.ts";
 import type { PairMode } from "./types.ts";
 import type { Segment, SyntheticGenerator } from "./synthetic.ts";
 
@@ -27,6 +28,8 @@ export interface SyntheticSpec {
   readonly clutter: number;
   readonly texture: number;
   readonly noise: number;
+  /** Pose range of humans and faces (`narrow` | `wide`, keypointgan/data/human_motion.ts). */
+  readonly poseRange: MotionRange;
   readonly trainVideos: number;
   readonly testVideos: number;
   readonly framesPerVideo: number;
@@ -115,7 +118,7 @@ export function makeSynthetic(spec: SyntheticSpec): {
       testSubjects: spec.testSubjects,
       priorFrom: spec.priorFrom,
     });
-    return { gen: humanGenerator({ ...common, camera }), ...layout };
+    return { gen: humanGenerator({ ...common, camera, motion: spec.poseRange }), ...layout };
   }
   const [pitchRange, rollRange] = HEAD_TILT[spec.dataset];
   const head = { ...common, yawRange: spec.yawRange, pitchRange, rollRange };

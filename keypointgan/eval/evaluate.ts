@@ -11,7 +11,7 @@
  * @module
  */
 import type { Dataset, Split } from "../data/types.ts";
-import { meanPose, tilePose } from "./baselines.ts";
+import { COLLAPSE_SPREAD, meanPose, predictionSpread, tilePose } from "./baselines.ts";
 import { evaluateProtocols } from "./protocols.ts";
 import type { EvaluationRecord, Measurement, Predictor } from "./record.ts";
 import { applyLinearMap, fitLinearMap, IllPosedFitError, type LinearMap } from "./regression.ts";
@@ -73,7 +73,7 @@ export interface Predictions {
 }
 
 /** Result of {@link scorePredictions}: the record's scores and the fitted map (null if failed). */
-export type Scores = Pick<EvaluationRecord, "measurements" | "postprocess"> & {
+export type Scores = Pick<EvaluationRecord, "measurements" | "postprocess" | "collapse"> & {
   readonly map: LinearMap | null;
 };
 
@@ -137,8 +137,16 @@ export function scorePredictions(dataset: Dataset, preds: Predictions, ridge = 0
     }
   }
   if (m > 0) measurements.push(...scoreSplit(dataset, fitName, fitSplit, "model", preds.fit));
+  const first = splitByName(dataset, h.evalSplits[0]);
+  const spread = predictionSpread(preds.eval[h.evalSplits[0]], first.keypoints, first.count, k);
+  const collapse = {
+    split: h.evalSplits[0],
+    spread,
+    threshold: COLLAPSE_SPREAD,
+    collapsed: spread < COLLAPSE_SPREAD,
+  };
   const postprocess = typeof map === "string"
     ? { status: "failed" as const, split: fitName, trainFrames: m, message: map }
     : { status: "fitted" as const, split: fitName, trainFrames: m, ridge };
-  return { measurements, postprocess, map: typeof map === "string" ? null : map };
+  return { measurements, postprocess, collapse, map: typeof map === "string" ? null : map };
 }

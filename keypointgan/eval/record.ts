@@ -105,6 +105,17 @@ export interface EvaluationRecord {
       readonly trainFrames: number;
       readonly message: string;
     };
+  /**
+   * Spread of the model's raw predictions on `split` relative to the labels' (0 = one pose for
+   * every image); `collapsed` when below `threshold` (`COLLAPSE_SPREAD`). Absent in records
+   * written before it existed.
+   */
+  readonly collapse?: {
+    readonly split: string;
+    readonly spread: number;
+    readonly threshold: number;
+    readonly collapsed: boolean;
+  };
   readonly training: TrainingCurves;
   readonly figures: readonly FigureEntry[];
   /** Honest remarks (e.g. which joints were unavailable, why a figure is missing). */

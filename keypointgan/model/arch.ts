@@ -23,7 +23,17 @@ export interface ArchConfig {
   readonly dLayers: number;
   /** Build the image discriminator D_B (only the second-cycle variants need it). */
   readonly imageDiscriminator: boolean;
+  /**
+   * How Ψ passes x′'s appearance code on: `spatial` (official default) keeps the S/8 × S/8 map;
+   * `global` averages it over space and tiles it back (the official `avg_pool_style` option),
+   * so the pose of x can only come through the skeleton. Absent = `spatial`.
+   */
+  readonly appearancePool?: AppearancePool;
 }
+
+/** Ψ's appearance code: a spatial map (official default) or globally pooled (`avg_pool_style`). */
+export type AppearancePool = "spatial" | "global";
+export const APPEARANCE_POOLS: readonly AppearancePool[] = ["spatial", "global"];
 
 /** Channels of an official width `c` under multiplier w (at least 1). */
 export function ch(cfg: Pick<ArchConfig, "width">, c: number): number {

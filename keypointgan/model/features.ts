@@ -44,6 +44,93 @@ export function pixelPyramid(imageSize: number): FeatureNet {
   };
 }
 
+/**
+ * Multi-scale image gradients (an edge filter bank): at scales 1, ½, ¼ the horizontal and
+ * vertical finite differences of the average-pooled image, each scale one "layer". Why: the
+ * pixel pyramid weights a misplaced thin limb by its area only; its edges weigh it twice over
+ * its length, which is what the oracle's pose gain measures (docs/results.md).
+ */
+export function edgePyramid(imageSize: number): FeatureNet {
+  const factors = [1, 2, 4].filter((f) => imageSize % f === 0 && imageSize / f >= 4);
+  return {
+    id: "edges",
+    layers: factors.map((f) => `grad${f}`),
+    features: (x) =>
+      factors.map((f) => {
+        const p = f === 1 ? x : tf.avgPool(x, f, f, "valid"); // [B, S/f, S/f, 3]
+        const [b, h, w, c] = p.shape;
+        const gx = tf.sub(
+          tf.slice(p, [0, 0, 1, 0], [b, h, w - 1, c]),
+          tf.slice(p, 0, [b, h, w - 1, c]),
+        );
+        const gy = tf.sub(
+          tf.slice(p, [0, 1, 0, 0], [b, h - 1, w, c]),
+          tf.slice(p, 0, [b, h - 1, w, c]),
+        );
+        // [B, H−1, W−1, 6]: both gradients on the common grid, scaled like the pixel features.
+        return tf.mul(
+          tf.concat([
+            tf.slice(gx, 0, [b, h - 1, w - 1, c]),
+            tf.slice(gy, 0, [b, h - 1, w - 1, c]),
+          ], 3),
+          127.5,
+        ) as tf.Tensor4D;
+      }),
+    dispose: () => {},
+  };
+}
+
+/**
+ * A fixed random-weight conv net with ReLU (He-initialised from a fixed seed, never trained):
+ * 3×3 convs 3→16→32 (stride 2)→64 (stride 2)→64 (stride 2), the input and every ReLU output
+ * compared. Random ReLU nets are a known offline stand-in for a perceptual network: they
+ * respond to local structure (edges, corners, blobs), not only to mean colour.
+ */
+export function randomConvNet(imageSize: number, seed = 1234): FeatureNet {
+  const widths = [16, 32, 64, 64], strides = [1, 2, 2, 2];
+  // A tiny deterministic generator (Box–Muller on a 32-bit LCG): the weights are part of the
+  // loss definition, so they must not depend on any other stream.
+  let s = seed >>> 0;
+  const uni = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+  const normal = () => Math.sqrt(-2 * Math.log(uni())) * Math.cos(2 * Math.PI * uni());
+  const kernels: tf.Tensor4D[] = [];
+  let c = 3;
+  for (const o of widths) {
+    const n = 9 * c * o, std = Math.sqrt(2 / (9 * c));
+    const w = new Float32Array(n);
+    for (let i = 0; i < n; i++) w[i] = normal() * std;
+    kernels.push(tf.keep(tf.tensor4d(w, [3, 3, c, o])));
+    c = o;
+  }
+  // Keep the layers whose output side is at least 4 px (all four at 32 px and above).
+  let side = imageSize, depth = 0;
+  while (depth < widths.length && (side /= strides[depth]) >= 4) depth++;
+  return {
+    id: `random-relu(${widths.slice(0, depth).join("-")},seed ${seed})`,
+    layers: ["input", ...widths.slice(0, depth).map((o, i) => `relu${i + 1}(${o})`)],
+    features: (x) => {
+      const out: tf.Tensor4D[] = [x];
+      let h = x;
+      for (let i = 0; i < depth; i++) {
+        h = tf.relu(tf.conv2d(h, kernels[i], strides[i], "same"));
+        out.push(h);
+      }
+      return out;
+    },
+    dispose: () => kernels.forEach((k) => k.dispose()),
+  };
+}
+
+/** The feature nets that need no weights file (`train.perceptualNet` besides `vgg19`). */
+export type OfflineFeatureKind = "pixels" | "edges" | "random";
+
+/** An offline feature net by name. */
+export function offlineFeatureNet(kind: OfflineFeatureKind, imageSize: number): FeatureNet {
+  if (kind === "edges") return edgePyramid(imageSize);
+  if (kind === "random") return randomConvNet(imageSize);
+  return pixelPyramid(imageSize);
+}
+
 /** Options of the VGG-19 feature network. */
 export interface Vgg19Options {
   /** Path of a TF.js `model.json` (with `weightsManifest`) or of our `weights.json`. */

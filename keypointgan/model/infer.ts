@@ -116,7 +116,13 @@ export function swapAppearance(
   return tf.tidy(() => {
     const app = model.meta.arch.conditional ? toInput(model, appearanceImages, n) : null;
     return toUint8(
-      decoder(model.store, decoderInput(model, toInput(model, poseImages, n)), app, EVAL),
+      decoder(
+        model.store,
+        decoderInput(model, toInput(model, poseImages, n)),
+        app,
+        EVAL,
+        model.meta.arch.appearancePool,
+      ),
     );
   });
 }
@@ -132,6 +138,6 @@ export function renderFromKeypoints(
     const p = tf.tensor3d(keypoints, [n, model.numPoints, 2]);
     const s = renderSkeleton(p, model.meta.edges, model.imageSize, model.meta.render);
     const app = model.meta.arch.conditional ? toInput(model, appearanceImages, n) : null;
-    return toUint8(decoder(model.store, s, app, EVAL));
+    return toUint8(decoder(model.store, s, app, EVAL, model.meta.arch.appearancePool));
   });
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Dataset } from "../data/types.ts";
+import { predictionSpread } from "../eval/baselines.ts";
 import { evaluateProtocols } from "../eval/protocols.ts";
 import { SKELETONS } from "../skeletons.ts";
 import { tf } from "../tf.ts";
@@ -57,7 +58,9 @@ function scoreKeypoints(
   activity: Int32Array,
 ): Record<string, number> {
   const h = ds.header, k = h.numPoints, count = activity.length;
-  if (SKELETONS[h.kind].numPoints !== k) return { val_err: meanError(pred, gt) };
+  if (SKELETONS[h.kind].numPoints !== k) {
+    return { val_err: meanError(pred, gt), val_spread: predictionSpread(pred, gt, count, k) };
+  }
   const ctx = {
     activity,
     activities: h.activities,
@@ -72,7 +75,12 @@ function scoreKeypoints(
   );
   const head = scores[0];
   const min = scores.find((x) => x.protocol === head.protocol && x.flip === "min");
-  return { val_err: head.all, ...(min && min !== head ? { val_err_min: min.all } : {}) };
+  return {
+    val_err: head.all,
+    ...(min && min !== head ? { val_err_min: min.all } : {}),
+    // 0 = one pose for every image (collapse), 1 = as varied as the labels.
+    val_spread: predictionSpread(pred, gt, count, k),
+  };
 }
 
 /** Computes the monitored errors for the current weights. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { tf } from "../tf.ts";
-import { type ArchConfig, ch } from "./arch.ts";
+import { type AppearancePool, type ArchConfig, ch } from "./arch.ts";
 import { convBnRelu, encoder, initConvBnRelu, initEncoder } from "./encoder.ts";
 import {
   conv2d,
@@ -112,13 +112,19 @@ export function decoder(
   skeleton: tf.Tensor4D,
   appearance: tf.Tensor4D | null,
   mode: Mode,
+  appearancePool: AppearancePool = "spatial",
 ): tf.Tensor4D {
   let h = encoder(store, "psi/pose", skeleton, "batch", mode); // [B, S/8, S/8, c256]
   if (store.has("psi/app/out/w")) {
     if (!appearance) {
       throw new Error("Cannot run the conditional decoder Ψ without an appearance image x′");
     }
-    h = tf.concat([h, encoder(store, "psi/app", appearance, "batch", mode)], 3); // [B, S/8, S/8, c512]
+    let a = encoder(store, "psi/app", appearance, "batch", mode); // [B, S/8, S/8, c256]
+    if (appearancePool === "global") {
+      // avg_pool_style: one appearance vector per image, tiled back over the S/8 grid.
+      a = tf.add(tf.zerosLike(a), tf.mean(a, [1, 2], true));
+    }
+    h = tf.concat([h, a], 3); // [B, S/8, S/8, c512]
   }
   for (let i = 0; i < 4; i++) {
     h = convBnRelu(store, `psi/dec${i}/a`, h, mode);

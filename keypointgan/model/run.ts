@@ -10,11 +10,11 @@ import { selectPriorSubset } from "../data/prior_subset.ts";
 import type { Dataset } from "../data/types.ts";
 import { SKELETONS } from "../skeletons.ts";
 import { tf } from "../tf.ts";
-import type { ArchConfig } from "./arch.ts";
+import type { AppearancePool, ArchConfig } from "./arch.ts";
 import { validateArch } from "./arch.ts";
 import { BatchSource } from "./batches.ts";
 import { exportPredictor } from "./export.ts";
-import { type FeatureNet, loadVgg19, pixelPyramid } from "./features.ts";
+import { type FeatureNet, loadVgg19, offlineFeatureNet } from "./features.ts";
 import type { ModelMetadata } from "./infer.ts";
 import { GanJob, PretrainJob } from "./jobs.ts";
 import { type MetricsRow, runLoop } from "./loop.ts";
@@ -68,7 +68,8 @@ export interface TrainParams extends CommonParams {
   finetuneEta: boolean;
   poolSize: number;
   reconstruction: ReconstructionKind;
-  perceptualNet: "pixels" | "vgg19";
+  perceptualNet: "pixels" | "edges" | "random" | "vgg19";
+  appearancePool: AppearancePool;
   perceptualPath: string;
   vggRelu: boolean;
   vggChannelOrder: "bgr" | "rgb";
@@ -202,7 +203,7 @@ async function writeJson(path: string, value: unknown): Promise<void> {
 
 async function featureNet(p: TrainParams, imageSize: number): Promise<FeatureNet | null> {
   if (p.reconstruction !== "perceptual") return null;
-  if (p.perceptualNet === "pixels") return pixelPyramid(imageSize);
+  if (p.perceptualNet !== "vgg19") return offlineFeatureNet(p.perceptualNet, imageSize);
   if (!p.perceptualPath) {
     throw new Error(
       "Cannot use perceptualNet vgg19: set train.perceptualPath to a converted TF.js VGG-19 model.json",
@@ -252,6 +253,7 @@ export async function runTrain(
     dScales: p.dScales,
     dLayers: p.dLayers,
     imageDiscriminator: flags.secondCycle !== "none" && !flags.supervised,
+    appearancePool: p.appearancePool,
   };
   validateArch(arch);
   const features = await featureNet(p, arch.imageSize);

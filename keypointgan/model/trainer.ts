@@ -164,12 +164,12 @@ export class Trainer {
       const psiIn = flags.bottleneck
         ? renderSkeleton(keypointRegressor(this.store, y), edges, arch.imageSize, render)
         : y;
-      const xHat = decoder(this.store, psiIn, cond, TRAIN); // [B, S, S, 3]
+      const xHat = decoder(this.store, psiIn, cond, TRAIN, arch.appearancePool); // [B, S, S, 3]
       parts.g_adv = lsgan(discriminator(this.store, y, arch), 1);
       parts.g_rec = this.rec.call(xHat, b.x);
       let total: tf.Scalar = tf.add(tf.mul(parts.g_adv, w.adv), tf.mul(parts.g_rec, w.rec));
       if (flags.secondCycle !== "none") {
-        xTilde = tf.keep(decoder(this.store, yBar, cond, TRAIN)); // x̃ = Ψ(ȳ, x′)
+        xTilde = tf.keep(decoder(this.store, yBar, cond, TRAIN, arch.appearancePool)); // x̃ = Ψ(ȳ, x′)
         let yTilde = poseEncoder(this.store, xTilde, TRAIN);
         if (flags.secondCycle === "bottleneck") {
           yTilde = renderSkeleton(
