@@ -89,7 +89,12 @@ export class IssueList {
   readonly items: Issue[] = [];
   /** Source → locator; issues without a position get one from it when thrown. */
   readonly locators: Map<string, Locator> = new Map();
+  /** Adds an issue; an exact repeat (e.g. the same `--set` problem in every run) is dropped. */
   add(source: string, path: readonly PathSegment[], message: string): void {
+    const same = (i: Issue) =>
+      i.source === source && i.message === message && i.path.length === path.length &&
+      i.path.every((p, k) => p === path[k]);
+    if (this.items.some(same)) return;
     this.items.push({ source, path: [...path], message });
   }
   /** Throws an `ExperimentError` if anything was collected. */

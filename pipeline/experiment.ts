@@ -63,13 +63,13 @@ export async function loadExperiment(
   issues.throwIfAny();
   const merged = mergeChain(chain, issues);
   const base = mergeLayers(merged.layer, overrides);
-  let runs = expand(project, merged, base, overrides, chain[0].source, issues);
+  let runs = expand(project, merged, overrides, chain[0].source, issues);
   if (opts.variants?.length) runs = selectVariants(runs, opts.variants, issues);
   const params = resolveRunParams(
     project,
     undefined,
     base,
-    { source: chain[0].source, prefix: [] },
+    { source: chain[0].source, prefix: [], sets: { overrides, without: merged.layer } },
     issues,
   );
   issues.throwIfAny();
@@ -122,7 +122,6 @@ function mergeChain(chain: readonly ExperimentFile[], issues: IssueList): Merged
 function expand(
   project: Project,
   m: Merged,
-  base: Layer,
   overrides: Layer,
   source: string,
   issues: IssueList,
@@ -138,8 +137,10 @@ function expand(
     for (const cell of matrixCells(sweep)) {
       const label = cellLabel(name, cell);
       // --set comes last so it beats variant and matrix values.
-      const layer = mergeLayers(base, entry?.layer ?? EMPTY_LAYER, cellLayer(cell), overrides);
-      const at = { source, prefix: entry ? ["variants", name] : [] };
+      const without = mergeLayers(m.layer, entry?.layer ?? EMPTY_LAYER, cellLayer(cell));
+      const layer = mergeLayers(without, overrides);
+      const sets = { overrides, without };
+      const at = { source, prefix: entry ? ["variants", name] : [], sets };
       const run = { label, name, description: entry?.description, cell, layer };
       runs.push({ ...run, params: resolveRunParams(project, run, layer, at, issues) });
     }

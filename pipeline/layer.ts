@@ -37,10 +37,25 @@ export function checkField(schema: z.ZodType, value: unknown, at: At): boolean {
         at.issues.add(at.source, [...path, key], `unknown key "${key}"`);
       }
     } else {
-      at.issues.add(at.source, path, issue.message);
+      const v = valueAt(value, issue.path as PathSegment[]);
+      const infinite = typeof v === "number" && !Number.isFinite(v);
+      at.issues.add(
+        at.source,
+        path,
+        // zod says "expected number, received number" for a literal like 1e400 (= Infinity).
+        infinite
+          ? "not a finite number: it overflows a 64-bit float (max ≈ 1.8e308)"
+          : issue.message,
+      );
     }
   }
   return false;
+}
+
+function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
+  let v = value;
+  for (const seg of path) v = (v as Record<string | number, unknown> | undefined)?.[seg];
+  return v;
 }
 
 /** Plain-object test (not null, not an array). */

@@ -25,6 +25,11 @@ export function parseOverrides(
     }
     const [key, value] = [flag.slice(0, eq), parseValue(flag.slice(eq + 1))];
     const dot = key.indexOf(".");
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      const path = dot < 0 ? [key] : [key.slice(0, dot), key.slice(dot + 1)];
+      issues.add("--set", path, notFinite(flag.slice(eq + 1)));
+      continue;
+    }
     const at: At = { source: "--set", path: [], issues };
     if (dot < 0) {
       if (checkGlobal(project, key, value, at)) globals[key] = value;
@@ -38,6 +43,11 @@ export function parseOverrides(
     }
   }
   return { globals, params };
+}
+
+/** The message for a number that overflows a 64-bit float (JSON parses `1e400` as Infinity). */
+export function notFinite(text: string): string {
+  return `not a finite number: ${text} overflows a 64-bit float (the largest is about 1.8e308)`;
 }
 
 /** `200` → 200, `true` → true, `[1,2]` → [1,2], `"a"` → "a", `tiny` → "tiny". */

@@ -7,7 +7,7 @@
  */
 import { canonicalJson } from "./hash.ts";
 import { errorMessage, type IssueList, type PathSegment } from "./errors.ts";
-import type { Layer } from "./layer.ts";
+import { type Layer, mergeLayers } from "./layer.ts";
 import type { Project } from "./project.ts";
 
 /** One chain through the per-variant stages: a variant, possibly one cell of its matrix. */
@@ -29,6 +29,11 @@ export interface VariantRun {
 export interface RunAt {
   readonly source: string;
   readonly prefix: readonly PathSegment[];
+  /**
+   * The `--set` layer and the run's layer without it: a stage whose params resolve only
+   * without the `--set` values has its problem blamed on them, not on the file.
+   */
+  readonly sets?: { readonly overrides: Layer; readonly without: Layer };
 }
 
 /**
@@ -98,7 +103,76 @@ function stageParams(
     canonicalJson(resolved); // params must be hashable JSON
     return resolved as Record<string, unknown>;
   } catch (e) {
-    issues.add(at.source, path, `cannot resolve the "${name}" params: ${errorMessage(e)}`);
+    const blame = at.sets && blameSet(project, name, at.sets.overrides, at.sets.without);
+    if (blame) {
+      issues.add("--set", blame.path, `with ${blame.flag}, ${errorMessage(e)}${blame.works}`);
+    } else issues.add(at.source, path, `cannot resolve the "${name}" params: ${errorMessage(e)}`);
     return undefined;
   }
+}
+
+/** The stage's params from a layer, resolved; undefined when they do not validate or resolve. */
+function tryResolve(project: Project, name: string, layer: Layer) {
+  const globals = project.globals.safeParse(layer.globals);
+  if (!globals.success) return undefined;
+  const stage = project.registry[name];
+  const explicit = layer.params[name] ?? {};
+  const input: Record<string, unknown> = {};
+  for (const key of Object.keys(stage.params.shape)) {
+    if (key in explicit) input[key] = explicit[key];
+    else if (key in (globals.data as object)) {
+      input[key] = (globals.data as Record<string, unknown>)[key];
+    }
+  }
+  const parsed = stage.params.safeParse(input);
+  if (!parsed.success) return undefined;
+  try {
+    return stage.resolve ? stage.resolve(parsed.data) : parsed.data;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * When the stage's params resolve without the `--set` values that reach it but not with them,
+ * those flags caused the problem: name them, and for a single integer flag, the nearest values
+ * that work.
+ */
+function blameSet(project: Project, name: string, overrides: Layer, without: Layer) {
+  const shape = project.registry[name].params.shape;
+  const keys: { key: string; path: PathSegment[]; value: unknown; global: boolean }[] = [
+    ...Object.entries(overrides.params[name] ?? {}).map(([p, value]) => ({
+      key: `${name}.${p}`,
+      path: [name, p],
+      value,
+      global: false,
+    })),
+    ...Object.entries(overrides.globals)
+      .filter(([g]) => g in shape && !(g in (overrides.params[name] ?? {})))
+      .map(([g, value]) => ({ key: g, path: [g], value, global: true })),
+  ];
+  if (keys.length === 0 || tryResolve(project, name, without) === undefined) return undefined;
+  const flag = keys.map((k) => `${k.key}=${canonicalJson(k.value)}`).join(" and ");
+  let works = "";
+  const only = keys.length === 1 ? keys[0] : undefined;
+  if (only && Number.isInteger(only.value)) {
+    const v = only.value as number;
+    const found: number[] = [];
+    for (let d = 1; d <= Math.max(50, 2 * Math.abs(v)) && found.length < 2; d++) {
+      for (const c of [v - d, v + d]) {
+        if (found.length >= 2) break;
+        const layer = mergeLayers(
+          without,
+          only.global
+            ? { globals: { [only.key]: c }, params: {} }
+            : { globals: {}, params: { [name]: { [only.path[1]]: c } } },
+        );
+        if (tryResolve(project, name, layer) !== undefined) found.push(c);
+      }
+    }
+    if (found.length > 0) {
+      works = `; ${only.key}=${found.sort((a, b) => a - b).join(" or ")} works`;
+    }
+  }
+  return { path: keys[0].path, flag, works };
 }

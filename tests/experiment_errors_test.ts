@@ -25,7 +25,36 @@ export const CASES: Case[] = [
   {
     name: "syntax error",
     files: { x: `{ "tier": "tiny" "seed": 1 }` },
-    expect: ["<dir>/x.jsonc:1:18: invalid JSONC: CommaExpected"],
+    expect: ['<dir>/x.jsonc:1:18: invalid JSONC: expected "," between entries (CommaExpected)'],
+  },
+  {
+    name: "unclosed brace: one problem, naming where it opened",
+    files: { x: `{\n  "tier": "tiny",\n  "params": { "slow": { "steps": 2 }\n` },
+    expect: [
+      '<dir>/x.jsonc:4:1: invalid JSONC: expected "}": the "{" at line 3, column 13 is never closed (CloseBraceExpected)',
+    ],
+  },
+  {
+    name: "a binary file: one problem, not dozens",
+    files: { x: "\u007fELF\u0002\u0001\u0001\u0000" + "\u0000\u0003@".repeat(50) },
+    expect: [
+      "<dir>/x.jsonc:1:8: not a text file (a NUL byte at offset 7): expected a JSONC experiment file",
+    ],
+  },
+  {
+    name: "a number too large for a float, in the file and in --set",
+    files: { x: `{ "params": { "slow": { "steps": 1e400 } } }` },
+    expect: [
+      "<dir>/x.jsonc:1:34 params.slow.steps: not a finite number: 1e400 overflows a 64-bit float (the largest is about 1.8e308)",
+    ],
+  },
+  {
+    name: "--set with a number too large for a float",
+    files: { x: `{}` },
+    opts: { set: ["scale.factor=1e400"] },
+    expect: [
+      "--set scale.factor: not a finite number: 1e400 overflows a 64-bit float (the largest is about 1.8e308)",
+    ],
   },
   {
     name: "top level is not an object",
