@@ -10,8 +10,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { Store, STORE_ENV } from "../pipeline/mod.ts";
+import { ExperimentError, parseCommandArgs, Store, STORE_ENV } from "../pipeline/mod.ts";
 import { initBackend } from "../keypointgan/tf.ts";
 import { FIT_MODES, type FitMode } from "../keypointgan/predict/image.ts";
 import { loadPosePredictor, ModelLoadError } from "../keypointgan/predict/model.ts";
@@ -45,7 +44,7 @@ Output: { "<input path as given>": [[x, y] × K] } in the input image's pixels, 
 top-left corner of the top-left pixel (its centre is (0.5, 0.5)), as in ../shared/data.`;
 
 function parse(args: string[]) {
-  return parseArgs({
+  return parseCommandArgs("predict", {
     args,
     allowPositionals: true,
     options: {
@@ -144,7 +143,8 @@ export async function run(args: string[]): Promise<number> {
   try {
     parsed = parse(args);
   } catch (e) {
-    console.error(`predict: ${(e as Error).message}\n\n${USAGE}`);
+    if (!(e instanceof ExperimentError)) throw e;
+    for (const issue of e.issues) console.error(`✖ ${issue.source}: ${issue.message}`);
     return 2;
   }
   const { values, positionals } = parsed;

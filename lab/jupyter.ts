@@ -74,9 +74,16 @@ export async function kernelStatus(env?: Record<string, string>): Promise<Kernel
   }
 }
 
-/** `deno jupyter --install` with this deno (`force` replaces a kernelspec of another deno). */
-export async function installKernel(env?: Record<string, string>, force = false): Promise<Ran> {
-  return await sh(Deno.execPath(), ["jupyter", "--install", ...(force ? ["--force"] : [])], {
+/**
+ * `deno jupyter --install` with `deno` (default this deno; the kernelspec then starts that
+ * binary; `force` replaces a kernelspec of another deno).
+ */
+export async function installKernel(
+  env?: Record<string, string>,
+  force = false,
+  deno = Deno.execPath(),
+): Promise<Ran> {
+  return await sh(deno, ["jupyter", "--install", ...(force ? ["--force"] : [])], {
     env,
   });
 }

@@ -1,15 +1,16 @@
 /**
  * `deno task notebook`: gets the notebooks ready to open. Installs the Deno kernelspec when it is
- * missing (`deno jupyter --install`, with this deno), says which Jupyter is installed and how to
- * start it, and opens nothing that needs a display. `--execute` runs both notebooks headless with
- * nbconvert (what CI does) and writes the executed copies.
+ * missing or broken (`deno jupyter --install`, with a stable deno: this one, unless it lives in a
+ * package-manager cache such as npx's, which is cleared at will — then the `deno` on PATH; see
+ * {@link stableDeno}), says which Jupyter is installed and how to start it, and opens nothing
+ * that needs a display. `--execute` runs both notebooks headless with nbconvert (what CI does)
+ * and writes the executed copies into the store (`<store>/notebooks/`).
  *
  * @module
  */
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { ExperimentError } from "../pipeline/mod.ts";
+import { ExperimentError, parseCommandArgs, STORE_ENV } from "../pipeline/mod.ts";
 import { EXPERIMENT_ENV, Lab } from "./lab.ts";
 import {
   executeNotebook,
@@ -30,9 +31,9 @@ const HELP =
 Installs the Deno Jupyter kernel when missing and prints how to open the notebooks.
   --execute          run both notebooks headless (jupyter nbconvert) and check them for errors
   --experiment NAME  experiment the notebooks open (sets ${EXPERIMENT_ENV}; default quick/ablation)
-  --store DIR        artifact store (sets KEYPOINTGAN_STORE; default .cache/)
-  --out DIR          where --execute writes the executed copies (default .cache/notebooks/)
-  --force-kernel     reinstall the kernelspec so it runs this deno (${Deno.execPath()})`;
+  --store DIR        artifact store (sets ${STORE_ENV}; default $${STORE_ENV}, else .cache/)
+  --out DIR          where --execute writes the executed copies (default <store>/notebooks/)
+  --force-kernel     reinstall the kernelspec so it runs a stable deno (not one in npx's cache)`;
 
 const INSTALL_HINT = `No Jupyter front end (jupyter lab / jupyter notebook) found. Either of:
   pip install jupyterlab                     JupyterLab 4: renders the Vega-Lite charts inline
@@ -42,22 +43,21 @@ For headless runs (CI): sudo apt-get install jupyter-nbconvert python3-nbclient`
 
 /** Entry point (`main.ts notebook`). */
 export async function run(args: string[]): Promise<number> {
-  const { values: o } = parseArgs({
-    args,
-    options: {
-      execute: { type: "boolean", default: false },
-      experiment: { type: "string" },
-      store: { type: "string" },
-      out: { type: "string" },
-      "force-kernel": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseNotebookArgs(args);
+  } catch (e) {
+    if (!(e instanceof ExperimentError)) throw e;
+    for (const issue of e.issues) console.error(`✖ ${issue.source}: ${issue.message}`);
+    return 2;
+  }
+  const o = parsed.values;
   if (o.help) return console.log(HELP), 0;
   if (!await ensureKernel(o["force-kernel"])) return 1;
   const env: Record<string, string> = {};
   if (o.experiment) env[EXPERIMENT_ENV] = o.experiment;
-  if (o.store) env.KEYPOINTGAN_STORE = resolve(o.store);
+  const store = storeDir(o.store);
+  if (o.store) env[STORE_ENV] = store;
   const tools = await findJupyter();
   if (o.execute) {
     // Validate the experiment here, before starting Jupyter: errors name the file and the path.
@@ -68,23 +68,106 @@ export async function run(args: string[]): Promise<number> {
       console.error(e.message);
       return 2;
     }
-    return await executeAll(tools.nbconvert, env, o.out ?? join(ROOT, ".cache/notebooks"));
+    return await executeAll(
+      tools.nbconvert,
+      env,
+      o.out ? resolve(o.out) : join(store, "notebooks"),
+    );
   }
   if (!tools.ui) console.log(INSTALL_HINT);
   printHowToOpen(tools.ui, env);
   return 0;
 }
 
-/** Installs the kernelspec when missing; says when it runs another deno. */
+function parseNotebookArgs(args: string[]) {
+  return parseCommandArgs("notebook", {
+    args,
+    options: {
+      execute: { type: "boolean", default: false },
+      experiment: { type: "string" },
+      store: { type: "string" },
+      out: { type: "string" },
+      "force-kernel": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+}
+
+/** The store the notebooks use: `--store`, else `$KEYPOINTGAN_STORE`, else `<repo>/.cache`. */
+export function storeDir(flag: string | undefined, env = Deno.env.get(STORE_ENV)): string {
+  const given = flag ?? env;
+  return given ? resolve(given) : join(ROOT, ".cache");
+}
+
+/** A deno inside a package manager's cache (npx, npm's _cacache, pnpm dlx): it may vanish. */
+export function isCachedDeno(path: string): boolean {
+  return /[\\/](_npx|\.npm|_cacache|dlx|\.pnpm-store|\.cache[\\/]deno-npx)[\\/]/.test(path);
+}
+
+/**
+ * The deno the kernelspec should start: this one, unless it sits in a cache (then the first
+ * `deno` on PATH that is not, or `~/.deno/bin/deno`); undefined when there is none.
+ */
+export function stableDeno(
+  current = Deno.execPath(),
+  path = Deno.env.get("PATH") ?? "",
+  home = Deno.env.get("HOME") ?? "",
+): string | undefined {
+  if (!isCachedDeno(current)) return current;
+  const candidates = [
+    ...path.split(":").filter(Boolean).map((d) => join(d, "deno")),
+    ...(home ? [join(home, ".deno", "bin", "deno")] : []),
+  ];
+  return candidates.find((c) => existsFile(c) && !isCachedDeno(realPath(c)));
+}
+
+function existsFile(p: string): boolean {
+  try {
+    return Deno.statSync(p).isFile;
+  } catch {
+    return false;
+  }
+}
+
+function realPath(p: string): string {
+  try {
+    return Deno.realPathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+const STABLE_HINT = "install a deno that stays put, e.g. `npm install -g deno@" +
+  Deno.version.deno +
+  "` or `curl -fsSL https://deno.land/install.sh | sh`, then run `deno task notebook --force-kernel`";
+
+/**
+ * Installs the kernelspec when missing, broken (its deno is gone) or forced, with a stable deno;
+ * says when it runs another deno or one in a cache.
+ */
 async function ensureKernel(force: boolean): Promise<boolean> {
   const k = await kernelStatus();
-  if (!k.installed || force) {
-    const r = await installKernel(undefined, force);
+  const broken = k.installed && k.deno !== undefined && k.deno !== "deno" && !existsFile(k.deno);
+  const deno = stableDeno();
+  if (!k.installed || force || broken) {
+    if (broken) console.log(`⚠ the Deno kernel at ${k.dir} starts ${k.deno}, which is gone`);
+    if (deno === undefined) {
+      console.log(
+        `⚠ this deno (${Deno.execPath()}) lives in a package cache that may be cleared; ` +
+          `the kernel installed now breaks then: ${STABLE_HINT}`,
+      );
+    }
+    const r = await installKernel(undefined, force || broken, deno ?? Deno.execPath());
     if (r.code !== 0) {
       console.error(`✖ deno jupyter --install failed:\n${r.stderr.trim()}`);
       return false;
     }
-    console.log(`✔ Deno kernel installed (runs ${Deno.execPath()})`);
+    console.log(`✔ Deno kernel installed (runs ${deno ?? Deno.execPath()})`);
+  } else if (k.deno && isCachedDeno(realPath(k.deno))) {
+    console.log(
+      `⚠ the Deno kernel at ${k.dir} starts ${k.deno}, inside a package cache that may be ` +
+        `cleared; ${deno ? "--force-kernel points it at " + deno : STABLE_HINT}`,
+    );
   } else if (k.deno && !sameFile(k.deno, Deno.execPath())) {
     console.log(
       `ℹ Deno kernel at ${k.dir} runs ${k.deno}, not this deno (${Deno.execPath()}); ` +

@@ -12,7 +12,7 @@ import { gcCommand } from "./cli_gc.ts";
 import { execNodeCommand } from "./exec_node.ts";
 import { ExperimentError, formatIssue } from "./errors.ts";
 import { openProject, type ProjectConfig } from "./project.ts";
-import { USAGE } from "./cli_usage.ts";
+import { RUN_USAGE, USAGE } from "./cli_usage.ts";
 
 /** A command another room adds (e.g. `summary`, `predict`, `notebook`). */
 export interface ExtraCommand {
@@ -39,8 +39,8 @@ export async function main(args: string[], config: CliConfig): Promise<number> {
     switch (command) {
       case "run":
       case "report": {
-        const flags = parseRunFlags(rest);
-        if (flags.help) return help(config);
+        const flags = parseRunFlags(rest, command);
+        if (flags.help) return console.log(RUN_USAGE), 0;
         return await runCommand(project(), flags, {
           report: command === "report",
           entry: config.entry,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./cli_flags.ts";
 import { IssueList } from "./errors.ts";
 
 /** Flags of `run` and `report`. */
@@ -29,8 +29,8 @@ const list = (v: string[] | undefined) =>
   (v ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
 
 /** Parses `run`/`report` arguments; throws `ExperimentError` (source `--jobs`, …) or TypeError. */
-export function parseRunFlags(args: string[]): RunFlags {
-  const { values, positionals } = parseArgs({
+export function parseRunFlags(args: string[], command = "run"): RunFlags {
+  const { values, positionals } = parseCommandArgs(command, {
     args,
     allowPositionals: true,
     strict: true,

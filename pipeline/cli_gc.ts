@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./cli_flags.ts";
+import { GC_USAGE } from "./cli_usage.ts";
 import { load, openStore, plan } from "./api.ts";
 import { listExperiments } from "./experiment_load.ts";
 import { collectGarbage, type GcItem } from "./gc.ts";
@@ -41,11 +42,18 @@ export function gcReport(items: readonly GcItem[], dryRun: boolean): string {
 
 /** Runs `gc`; returns the exit code. */
 export async function gcCommand(project: Project, args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs("gc", {
     args,
-    strict: true,
-    options: { "dry-run": { type: "boolean", default: false }, store: { type: "string" } },
+    options: {
+      "dry-run": { type: "boolean", default: false },
+      store: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
   });
+  if (values.help) {
+    console.log(GC_USAGE);
+    return 0;
+  }
   const store = openStore(project, values.store);
   const keep = await reachableKeys(project, store);
   const items = await collectGarbage(store, keep, values["dry-run"]);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./cli_flags.ts";
 import { openStore } from "./api.ts";
 import { type LedgerEntry, readLedger, show } from "./ledger.ts";
 import type { Project } from "./project.ts";
@@ -14,7 +14,7 @@ import { commitOf, diffRuns, fmtNumber, renderDiff } from "./runs_diff.ts";
 
 /** Runs `runs`; returns the exit code. */
 export async function runsCommand(project: Project, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs("runs", {
     args,
     allowPositionals: true,
     strict: true,

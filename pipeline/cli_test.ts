@@ -32,6 +32,24 @@ Deno.test("CLI: bad flags are usage errors (exit 2)", async () => {
   assert.equal((await cli("run", "--jobs", "0")).code, 2);
   assert.equal((await cli("run", "--frobnicate")).code, 2);
   assert.equal((await cli("nope")).code, 2);
+  const typo = await cli("run", "fx", "--stor", "x");
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /run: unknown flag --stor; did you mean "--store"\?/);
+  assert.doesNotMatch(typo.stderr, /To specify a positional argument/, "no raw parseArgs text");
+  const runs = await cli("runs", "--jsn");
+  assert.equal(runs.code, 2);
+  assert.match(runs.stderr, /runs: unknown flag --jsn; did you mean "--json"\?/);
+  assert.match((await cli("run", "--store")).stderr, /--store needs a value/);
+});
+
+Deno.test("CLI: --help per command", async () => {
+  const run = await cli("run", "--help"), runs = await cli("runs", "--help");
+  assert.equal(run.code, 0);
+  assert.equal(runs.code, 0);
+  assert.match(run.stdout, /^Usage: deno task ablation \[experiment\] \[flags\]/);
+  assert.match(run.stdout, /--dry-run/);
+  assert.match(runs.stdout, /^Usage: deno task runs \[id \[id\]\] \[--all\] \[--json\]/);
+  assert.doesNotMatch(runs.stdout, /--dry-run/);
 });
 
 Deno.test("CLI: run, dry-run with reasons, failure summary, report, runs compare", async () => {

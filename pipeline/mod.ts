@@ -34,6 +34,7 @@ export type { SlurmConfig } from "./slurm_args.ts";
 export type { NodeEvent, NodeJob, NodeOutcome } from "./job.ts";
 export type { Outcomes, RunEvent } from "./runner.ts";
 export { type LedgerEntry, readLedger } from "./ledger.ts";
+export { parseCommandArgs } from "./cli_flags.ts";
 export {
   findArtifact,
   load,
