@@ -110,7 +110,10 @@ async function ensureNative(
   const blas = m.loadBlas();
   if ("reason" in blas) {
     const broken = blasMissing ? "" : ` (${blas.reason})`;
-    return { stop: `the fast CPU path needs OpenBLAS${broken}: ${installHint(m, true, false)}` };
+    const cc = ccProblem ? " and a C compiler" : "";
+    return {
+      stop: `the fast CPU path needs OpenBLAS${broken}${cc}: ${installHint(m, true, !!ccProblem)}`,
+    };
   }
   if (ccProblem) {
     return {
