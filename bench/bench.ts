@@ -5,13 +5,19 @@
  *     our conv kernels on that layer; (b) bench-net (../shared/bench: 7 convs, batch 16, 64²)
  *     on the native backend (C helper, and the pure-JS fallback) and on the stock backends;
  *     (c) the PyTorch reference `torch_bench.py 2 10 cl` when present, alternating with (b);
- *     (d) training steps of every variant of the `small` tier (and `paper` with --full) with
- *     peak memory, and a 100-step tensor-leak check. Every measurement runs in its own process.
+ *     (d) every variant's training step at the `small` tier against the PyTorch twin of the same
+ *     networks (bench/twin/), in alternating rounds, with peak memory: one line per variant
+ *     `tier-step VARIANT ours=S.SSSs torch=S.SSSs ratio=R.RR` (the `paper` tier with --full);
+ *     (e) the sgemm ceiling and every distinct conv shape of that tier (forward, input and filter
+ *     gradient, GFLOP/s and share of the ceiling); (f) a 100-step tensor-leak check. Every
+ *     measurement runs in its own process.
  *
  * Flags: --full (also the stock `cpu` backend, > 60 s/step, and the paper tier, ≈ 17 GiB),
  * --steps N (bench-net timed steps, default 5), --rounds N (native/PyTorch alternations,
  * default 3), --tier-steps N (default 3), --leak-steps N (default 100),
  * --leak-tier tiny|small (default tiny; small with --full),
+ * --tier small|tiny (the tier of (d) and (e), default small), --variants a,b (default all),
+ * --twin-rounds N (default 3), --twin-steps N (steps per child, the first untimed; default 4),
  * --skip gemm,benchnet,torch,tiers,leak.
  *
  * Prints a table and, last, `ratio vs PyTorch (bench-net step): X.XX`; appends the results to
@@ -25,10 +31,18 @@ import { appendBenchLedger, Recorder, renderTable, type Target } from "./report.
 import { benchNetSection } from "./section_benchnet.ts";
 import { convFlops, kernelsSection, SMALL_LARGEST_LAYER } from "./section_kernels.ts";
 import { leakCheck, tierStep, VARIANTS } from "./section_tiers.ts";
-import type { TierStepResult } from "./tier_step.ts";
+import {
+  convShapesSection,
+  pickVariants,
+  type TierRatio,
+  tierTwinSection,
+} from "./section_twin.ts";
+import type { TierName } from "../keypointgan/tiers.ts";
+import type { ConvGeometry } from "../keypointgan/native/mod.ts";
+import { median } from "./bench_net.ts";
 
-/** Issue 7 targets. */
-const MAX_RATIO = 2.0, MIN_CEILING_SHARE = 0.5, MAX_SMALL_RSS_MIB = 4096;
+/** Issue 7 and issue 16 targets. */
+const MAX_RATIO = 2.0, MIN_CEILING_SHARE = 0.5, MAX_SMALL_RSS_MIB = 4096, MAX_TIER_RATIO = 1.0;
 
 const { values: opt } = parseArgs({
   args: Deno.args,
@@ -39,6 +53,10 @@ const { values: opt } = parseArgs({
     "tier-steps": { type: "string", default: "3" },
     "leak-steps": { type: "string", default: "100" },
     "leak-tier": { type: "string" },
+    tier: { type: "string", default: "small" },
+    variants: { type: "string" },
+    "twin-rounds": { type: "string", default: "3" },
+    "twin-steps": { type: "string", default: "4" },
     skip: { type: "string", default: "" },
   },
 });
@@ -59,25 +77,13 @@ function machine(): Record<string, unknown> {
   };
 }
 
-/** (d): every small-tier variant, the paper tier with --full. */
-async function tiers(rec: Recorder): Promise<TierStepResult[]> {
-  const small: TierStepResult[] = [];
-  if (skip.has("tiers")) return small;
-  for (const v of VARIANTS) {
-    const r = await tierStep(rec, "small", v, Number(opt["tier-steps"]));
-    if (r) small.push(r);
-  }
+/** The paper tier's step with --full (one variant, ≈ 17 GiB). */
+async function paperTier(rec: Recorder): Promise<void> {
   if (opt.full) await tierStep(rec, "paper", "keypointgan", 2);
   else {
     const why = "≈ 17 GiB and over a minute per step on 2 cores: run with --full";
     rec.skipped("training step (paper)", "keypointgan", why, "step-paper", ["keypointgan"]);
   }
-  rec.results.small = small.map((r) => ({
-    variant: r.variant,
-    stepSeconds: r.stepSeconds,
-    peakRssMiB: r.peakRssMiB,
-  }));
-  return small;
 }
 
 async function main() {
@@ -97,18 +103,44 @@ async function main() {
     pass: ratio === undefined ? undefined : ratio <= MAX_RATIO,
     detail: ratio === undefined ? "needs both measurements" : `${ratio.toFixed(2)}× (aim 1.0×)`,
   });
-  const small = await tiers(rec);
-  const peak = small.length ? Math.max(...small.map((r) => r.peakRssMiB)) : undefined;
+  let ratios: TierRatio[] = [];
+  let shapes: ConvGeometry[] = [];
+  if (!skip.has("tiers")) {
+    ({ ratios, shapes } = await tierTwinSection(rec, {
+      tier: opt.tier as TierName,
+      variants: pickVariants(VARIANTS, opt.variants),
+      rounds: Number(opt["twin-rounds"]),
+      steps: Number(opt["twin-steps"]),
+      torch: !skip.has("torch"),
+    }));
+  }
+  const measured = ratios.filter((r) => r.ratios.length > 0);
+  const worstRatio = measured.length
+    ? Math.max(...measured.map((r) => median(r.ratios)))
+    : undefined;
   targets.push({
-    name: "small-tier step peak RSS ≤ 4 GiB",
+    name: `every ${opt.tier}-tier variant's step ≤ ${MAX_TIER_RATIO}× its PyTorch twin`,
+    pass: worstRatio === undefined ? undefined : worstRatio <= MAX_TIER_RATIO,
+    detail: worstRatio === undefined
+      ? "needs both measurements"
+      : `worst ${worstRatio.toFixed(2)}× (${measured.length} variants)`,
+  });
+  const peak = ratios.length ? Math.max(...ratios.map((r) => r.peakRssMiB)) : undefined;
+  targets.push({
+    name: `${opt.tier}-tier step peak RSS ≤ 4 GiB`,
     pass: peak === undefined ? undefined : peak <= MAX_SMALL_RSS_MIB,
     detail: peak === undefined ? "" : `max over variants ${(peak / 1024).toFixed(2)} GiB`,
   });
-  const seen = small.flatMap((r) => (r.largestConv ? [r.largestConv] : []));
-  const layer = seen.sort((a, b) => convFlops(b) - convFlops(a))[0] ?? SMALL_LARGEST_LAYER;
+  await paperTier(rec);
   if (skip.has("gemm")) {
     rec.skipped("GEMM / conv kernels", "sgemm ceiling", "--skip gemm", "kernels", ["gemm"]);
-  } else targets.push(await kernelsSection(rec, layer, MIN_CEILING_SHARE));
+  } else if (shapes.length) {
+    targets.push(await convShapesSection(rec, shapes, MIN_CEILING_SHARE, 3));
+  } else {
+    const layer = [...shapes].sort((a, b) => convFlops(b) - convFlops(a))[0] ??
+      SMALL_LARGEST_LAYER;
+    targets.push(await kernelsSection(rec, layer, MIN_CEILING_SHARE));
+  }
   if (skip.has("leak")) rec.skipped("leak check", "tensor leak", "--skip leak", "leak", ["*"]);
   else {
     const tier = opt["leak-tier"] ?? (opt.full ? "small" : "tiny");
@@ -117,6 +149,16 @@ async function main() {
   console.log(renderTable(rec.rows, targets));
   const ledger = await appendBenchLedger(started, Deno.args, m, rec.nodes, rec.results);
   console.log(`results appended to ${ledger} (compare runs: deno task runs <id> <id>)`);
+  for (const r of ratios) {
+    const m = (xs: number[]) => (xs.length ? median(xs) : NaN);
+    const fmt = (x: number) => (Number.isFinite(x) ? `${x.toFixed(3)}s` : "n/a");
+    console.log(
+      `tier-step ${r.variant} ours=${fmt(m(r.ours))}` +
+        (r.torch.length
+          ? ` torch=${fmt(m(r.torch))} ratio=${m(r.ratios).toFixed(2)}`
+          : " (no PyTorch: apt-get install -y python3-torch)"),
+    );
+  }
   console.log(
     `ratio vs PyTorch (bench-net step): ${ratio === undefined ? "n/a" : ratio.toFixed(2)}`,
   );

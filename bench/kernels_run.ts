@@ -5,8 +5,9 @@
  * forward, input gradient and filter gradient, in GFLOP/s.
  *
  *   deno run -A bench/kernels_run.ts --layer '<ConvGeometry JSON>' [--reps 5] [--rounds 3]
+ *   deno run -A bench/kernels_run.ts --layers FILE.json [--rounds 3]   (every layer of a tier)
  *
- * Prints one JSON line.
+ * Prints one JSON line (`KernelsResult`, or `LayersResult` with --layers).
  *
  * @module
  */
@@ -56,11 +57,11 @@ function random(n: number, seed: number): Float32Array {
  * Median seconds of `f` after one warm-up run: at least `reps` runs and at least 0.3 s of
  * them (small layers take milliseconds, and the machine's load changes by the millisecond).
  */
-function time(f: () => void, reps: number): number {
+function time(f: () => void, reps: number, minSeconds = 0.3): number {
   f();
   const ts: number[] = [];
   let total = 0;
-  while ((ts.length < reps || total < 0.3) && ts.length < 500) {
+  while ((ts.length < reps || total < minSeconds) && ts.length < 500) {
     const t0 = performance.now();
     f();
     const dt = (performance.now() - t0) / 1000;
@@ -128,15 +129,120 @@ export function runKernels(layer: ConvGeometry, reps: number, rounds = 3): Kerne
   };
 }
 
+/** One layer's three conv ops, GFLOP/s (medians over rounds). */
+export interface LayerRates {
+  layer: ConvGeometry;
+  gflop: number;
+  forward: number;
+  backpropInput: number;
+  backpropFilter: number;
+}
+
+/** What `--layers` measures: the ceiling and every layer, in alternating rounds. */
+export interface LayersResult {
+  blas: string;
+  engine: string;
+  threads: number;
+  rounds: number;
+  /** The ceiling: per round the faster of the two sgemm 2048³ below; median over rounds. */
+  sgemm2048: number;
+  sgemm2048Rounds: number[];
+  /** GFLOP/s of OpenBLAS sgemm 2048³ with its own threads, per round. */
+  openblasRounds: number[];
+  /** GFLOP/s of the engine's sgemm 2048³ (thread pool over 1-thread BLAS calls), per round. */
+  engineRounds: number[];
+  layers: LayerRates[];
+}
+
+/**
+ * Every layer's forward, input-gradient and filter-gradient throughput, each round measuring the
+ * ceiling and then every layer (≥ `minSeconds` of runs per op), so the shares of the ceiling
+ * compare numbers taken minutes apart at most.
+ */
+export function runLayers(layers: ConvGeometry[], rounds = 3, minSeconds = 0.1): LayersResult {
+  const blas = loadBlas();
+  if (!isBlas(blas)) throw new Error(`no BLAS: ${blas.reason}`);
+  const pool = new BufferPool();
+  const helper = loadHelper(blas.path, blas.threads);
+  const engine = "engine" in helper ? helper.engine : jsConvEngine(blas.sgemm, pool);
+  const ctx = { engine, pool };
+  const engineThreads = "engine" in helper ? 1 : blas.threads;
+  const n = 2048, a = random(n * n, 1), b = random(n * n, 2), c = new Float32Array(n * n);
+  const flop2048 = 2 * n ** 3;
+  // The ceiling is the faster of OpenBLAS's own threads and our engine's sgemm (its thread
+  // pool over single-threaded BLAS calls, as the convs run): on a loaded machine OpenBLAS's
+  // threads wait for each other at barriers and its own number drops far below the engine's.
+  const ceiling = () => {
+    blas.setThreads(blas.threads);
+    const own = flop2048 / time(() => blas.sgemm(false, false, n, n, n, 1, a, b, 0, c), 3) / 1e9;
+    blas.setThreads(engineThreads);
+    const pool = flop2048 / time(() => engine.sgemm(false, false, n, n, n, 1, a, b, 0, c), 3) /
+      1e9;
+    openblasRounds.push(own);
+    engineRounds.push(pool);
+    return Math.max(own, pool);
+  };
+  const openblasRounds: number[] = [], engineRounds: number[] = [];
+  const data = layers.map((g, i) => {
+    const K = g.kH * g.kW * g.inC, M = g.batch * g.outH * g.outW;
+    return {
+      g,
+      flop: 2 * M * K * g.outC,
+      x: random(g.batch * g.inH * g.inW * g.inC, 3 + i),
+      w: random(K * g.outC, 4 + i),
+      y: new Float32Array(M * g.outC),
+      dx: new Float32Array(g.batch * g.inH * g.inW * g.inC),
+      dw: new Float32Array(K * g.outC),
+      seen: { fwd: [] as number[], inp: [] as number[], filt: [] as number[] },
+    };
+  });
+  const ceilings: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    ceilings.push(ceiling());
+    for (const d of data) {
+      const rate = (f: () => void) => d.flop / time(f, 3, minSeconds) / 1e9;
+      d.seen.fwd.push(rate(() => conv2dForward(ctx, d.x, d.w, d.g, d.y)));
+      d.seen.inp.push(rate(() => conv2dBackpropInput(ctx, d.y, d.w, d.g, d.dx)));
+      d.seen.filt.push(rate(() => conv2dBackpropFilter(ctx, d.x, d.y, d.g, d.dw)));
+    }
+  }
+  return {
+    blas: blas.description,
+    engine: "engine" in helper ? helper.note : `JS (${helper.reason})`,
+    threads: blas.threads,
+    rounds,
+    sgemm2048: median(ceilings),
+    sgemm2048Rounds: ceilings,
+    openblasRounds,
+    engineRounds,
+    layers: data.map((d) => ({
+      layer: d.g,
+      gflop: d.flop / 1e9,
+      forward: median(d.seen.fwd),
+      backpropInput: median(d.seen.inp),
+      backpropFilter: median(d.seen.filt),
+    })),
+  };
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
     options: {
       layer: { type: "string" },
+      layers: { type: "string" },
       reps: { type: "string", default: "5" },
       rounds: { type: "string", default: "3" },
+      "min-seconds": { type: "string", default: "0.1" },
     },
   });
+  if (values.layers) {
+    const layers = JSON.parse(await Deno.readTextFile(values.layers)) as ConvGeometry[];
+    console.log(
+      JSON.stringify(runLayers(layers, Number(values.rounds), Number(values["min-seconds"]))),
+    );
+    Deno.exit(0);
+  }
   if (!values.layer) throw new Error("kernels_run: --layer '<ConvGeometry JSON>' is required");
   console.log(
     JSON.stringify(

@@ -34,6 +34,8 @@ export interface TierStepResult {
   largestConv?: ConvGeometry;
   /** Forward-conv GFLOP of one step (native backend only). */
   convGflop?: number;
+  /** Every distinct forward-conv geometry of the first step, with its calls (native only). */
+  convShapes?: { geometry: ConvGeometry; calls: number }[];
 }
 
 const convFlops = (g: ConvGeometry) => 2 * g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * g.outC;
@@ -137,8 +139,13 @@ export async function runTierSteps(
   const batch = batchSize ?? TIERS[tierName].batch;
   const stepSeconds: number[] = [], tensorsAfterStep: number[] = [], rssMiB: number[] = [];
   let largestConv: ConvGeometry | undefined, convGflop = 0;
+  const shapes = new Map<string, { geometry: ConvGeometry; calls: number }>();
   const observe = (g: ConvGeometry) => {
     convGflop += convFlops(g) / 1e9;
+    const key = JSON.stringify(g);
+    const seen = shapes.get(key) ?? { geometry: { ...g }, calls: 0 };
+    seen.calls += 1;
+    shapes.set(key, seen);
     if (!largestConv || convFlops(g) > convFlops(largestConv)) largestConv = g;
   };
   convObservers.add(observe);
@@ -165,7 +172,7 @@ export async function runTierSteps(
     peakRssMiB: peakRssMiB(),
     tensorsAfterStep,
     rssMiB,
-    ...(largestConv ? { largestConv, convGflop } : {}),
+    ...(largestConv ? { largestConv, convGflop, convShapes: [...shapes.values()] } : {}),
   };
 }
 
