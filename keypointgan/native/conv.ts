@@ -90,11 +90,12 @@ function expandOutputSide(g: ConvGeometry): boolean {
 }
 
 /**
- * Direct convolution instead of a patch GEMM: stride-1 convs with few channels on one side,
- * where the GEMM's narrow side (≤ 4 columns) keeps BLAS far below its peak; the direct
- * kernels vectorise along image rows, so rows narrower than one 16-float vector stay on the
- * GEMM (D's 7×7-pixel output conv runs 3–5× slower directly). Measured with
- * bench/kernels_run.ts; the rule depends only on shapes.
+ * Direct convolution instead of a patch GEMM: stride-1 convs with ≤ 16 channels on one side,
+ * where the GEMM's narrow side keeps BLAS far below its peak (8 columns: 37–47 GFLOP/s on the
+ * small tier's 3×3 8 → 8 conv at 64 px, 108 directly; 16 columns at 32 px: 63 vs 114); the
+ * direct kernels vectorise along image rows, so rows narrower than one 16-float vector stay on
+ * the GEMM (D's 7×7-pixel output conv runs 3–5× slower directly). Measured with
+ * bench/kernels_run.ts (docs/performance.md); the rule depends only on shapes.
  */
 export function useDirect(g: ConvGeometry): boolean {
   return unitStride(g) && !isPointwise(g) &&
@@ -103,7 +104,7 @@ export function useDirect(g: ConvGeometry): boolean {
 }
 
 /** The channel count (of the narrower side) at or below which `useDirect` holds. */
-export const DIRECT_MAX_CHANNELS = 4;
+export const DIRECT_MAX_CHANNELS = 16;
 /** The narrowest image row (input and output) for which `useDirect` holds. */
 export const DIRECT_MIN_WIDTH = 16;
 

@@ -33,7 +33,7 @@ const CASES: Case[] = [
   { x: [2, 8, 8, 16], k: [3, 3], co: 3, stride: 1, pad: 1 },
   { x: [2, 8, 8, 3], k: [3, 3], co: 16, stride: 1, pad: "same" },
   { x: [1, 3, 3, 2], k: [3, 3], co: 2, stride: 1, pad: "valid" },
-  // Direct-convolution path (stride 1, min(C, CO) ≤ 4, rows ≥ 16 wide): the small tier's
+  // Direct-convolution path (stride 1, min(C, CO) ≤ 16, rows ≥ 16 wide): the small tier's
   // 7×7 3→4 input conv and its 4→3 mirror, odd widths (partial vectors), rows wider than one register block,
   // 1-channel sides, output channels beyond one block, padding larger than the filter.
   { x: [2, 20, 37, 3], k: [7, 7], co: 4, stride: 1, pad: "same" },
@@ -45,11 +45,18 @@ const CASES: Case[] = [
   { x: [1, 6, 17, 2], k: [3, 3], co: 3, stride: 1, pad: [[0, 0], [4, 2], [3, 0], [0, 0]] },
   // Direct forward and input gradient, GEMM filter gradient (more than 8 output channels).
   { x: [2, 9, 18, 3], k: [3, 3], co: 12, stride: 1, pad: "same" },
-  // Just outside the direct rule: 5 channels on both sides, rows of 15 (D's 1-channel output
+  // Mid widths (the small tier's 8 → 8 at 64 px, 16 → 16 at 32 px, 16 → 8 4×4): 8 and 16
+  // channels on the narrow side, a partial row vector, 32 channels on the wide side.
+  { x: [2, 9, 21, 8], k: [3, 3], co: 8, stride: 1, pad: "same" },
+  { x: [2, 8, 17, 16], k: [3, 3], co: 16, stride: 1, pad: "same" },
+  { x: [1, 7, 18, 16], k: [4, 4], co: 8, stride: 1, pad: [[0, 0], [1, 2], [1, 2], [0, 0]] },
+  { x: [2, 6, 16, 32], k: [3, 3], co: 16, stride: 1, pad: "same" },
+  // Just outside the direct rule: 17 channels on both sides, rows of 15 (D's 1-channel output
   // conv at 7 px), stride 2 with few channels.
   { x: [2, 9, 15, 3], k: [3, 3], co: 4, stride: 1, pad: "same" },
   { x: [2, 7, 7, 12], k: [4, 4], co: 1, stride: 1, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
   { x: [2, 10, 12, 5], k: [3, 3], co: 5, stride: 1, pad: "same" },
+  { x: [1, 5, 16, 17], k: [3, 3], co: 17, stride: 1, pad: "same" },
   { x: [2, 12, 12, 4], k: [3, 3], co: 3, stride: 2, pad: "same" },
 ];
 
