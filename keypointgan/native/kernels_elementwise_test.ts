@@ -253,3 +253,33 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "native OneHot and UnsortedSegmentSum (β's edge masks, gather gradients) match the stock CPU kernels",
+  ignore: nativeSkipReason !== undefined,
+  fn: async () => {
+    const idx = [0, 3, 2, -1, 5, 1, 3, 4];
+    assertEquals(
+      await compareWithCpu(() => [
+        tf.oneHot(tf.tensor2d(idx, [2, 4], "int32"), 5),
+        tf.oneHot(tf.tensor1d(idx, "int32"), 6, 2.5, -1),
+      ], 0),
+      undefined,
+    );
+    const x = tf.tensor3d(rand(6 * 3 * 2, 9), [6, 3, 2]);
+    const seg = tf.tensor1d([2, 0, 2, 4, 1, 2], "int32");
+    assertEquals(
+      await compareWithCpu(() => [
+        tf.unsortedSegmentSum(x, seg, 5),
+        tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4, 5, 6]), seg, 3),
+      ], 1e-6),
+      undefined,
+    );
+    // The gradient of a gather: what β's keypoint → edge-end gathers run.
+    const p = tf.tensor3d(rand(2 * 5 * 2, 10), [2, 5, 2]);
+    const w = tf.tensor3d(rand(2 * 4 * 2, 11), [2, 4, 2]);
+    const g = (t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, [1, 0, 1, 4], 1), w));
+    assertEquals(await compareWithCpu(() => tf.grad(g)(p), 1e-6), undefined);
+  },
+});

@@ -1,18 +1,21 @@
 /**
  * Native kernels with simple single-pass JS loops (no transpose, no per-element index maths,
  * unlike the stock versions): ArgMax/ArgMin along one axis, LogicalAnd/Or/Not on same-shape
- * bool tensors, and unpadded AvgPool with its gradient (the model's image pyramids).
+ * bool tensors, unpadded AvgPool with its gradient (the model's image pyramids), OneHot and
+ * UnsortedSegmentSum (β's edge masks and the gradient of its gathers).
  *
  * @module
  */
 import type { TensorInfo } from "@tensorflow/tfjs-core";
 import {
+  anyValues,
   f32,
   type KernelArgs,
   type NativeEnv,
   type NativeKernel,
   output,
   sizeOf,
+  takeOut,
 } from "./kernel_util.ts";
 import { reducePlan } from "./shapes.ts";
 
@@ -151,8 +154,50 @@ function avgPoolGrad(
   return output(backend, inputs.input.shape, dx);
 }
 
+/**
+ * OneHot into a pooled float32 buffer (the stock kernel allocates a fresh array: page faults on
+ * β's [B, S, S, E] edge masks). Same semantics: out-of-range indices give an all-off row.
+ */
+function oneHot({ inputs, backend, attrs }: KernelArgs) {
+  const idx = anyValues(backend, inputs.indices);
+  if (!idx || attrs.dtype !== "float32") return undefined;
+  const depth = attrs.depth as number, on = attrs.onValue as number, off = attrs.offValue as number;
+  const out = takeOut(backend, [idx.length, depth]);
+  out.fill(off);
+  for (let e = 0; e < idx.length; e++) {
+    const k = idx[e];
+    if (k >= 0 && k < depth) out[e * depth + k] = on;
+  }
+  return output(backend, [...inputs.indices.shape, depth], out);
+}
+
+/**
+ * UnsortedSegmentSum (the gradient of gather, e.g. β's keypoint → edge-end gathers): one pass,
+ * rows added in index order in double precision. The stock kernel runs mask, cast, multiply and
+ * sum over the whole input once per segment (32 keypoints: 128 passes).
+ */
+function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs) {
+  const x = f32(backend, inputs.x), ids = anyValues(backend, inputs.segmentIds);
+  const n = attrs.numSegments as number;
+  if (!x || !ids || inputs.segmentIds.shape.length !== 1) return undefined;
+  const rows = ids.length, inner = rows === 0 ? 0 : x.length / rows;
+  const acc = new Float64Array(n * inner);
+  for (let r = 0; r < rows; r++) {
+    const s = ids[r];
+    if (s < 0 || s >= n) continue;
+    const src = r * inner, dst = s * inner;
+    for (let i = 0; i < inner; i++) acc[dst + i] += x[src + i];
+  }
+  const shape = [n, ...inputs.x.shape.slice(1)];
+  const out = takeOut(backend, shape);
+  for (let i = 0; i < out.length; i++) out[i] = acc[i];
+  return output(backend, shape, out);
+}
+
 /** The overrides in this file. */
 export const miscKernels: readonly NativeKernel[] = [
+  { name: "OneHot", body: oneHot },
+  { name: "UnsortedSegmentSum", body: unsortedSegmentSum },
   argReduce("ArgMax", true),
   argReduce("ArgMin", false),
   logicalKernel("LogicalAnd", (a, b) => (a && b ? 1 : 0)),
