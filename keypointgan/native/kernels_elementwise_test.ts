@@ -281,5 +281,13 @@ Deno.test({
     const w = tf.tensor3d(rand(2 * 4 * 2, 11), [2, 4, 2]);
     const g = (t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, [1, 0, 1, 4], 1), w));
     assertEquals(await compareWithCpu(() => tf.grad(g)(p), 1e-6), undefined);
+    // Softmax along the last axis (η's soft-argmax rows), with ±Inf and NaN rows, and its gradient.
+    const logits = tf.tensor3d(rand(4 * 3 * 8, 12, -20, 20), [4, 3, 8]);
+    const odd = tf.tensor2d([1, Infinity, 2, NaN, 0, 1, -Infinity, 3, 5], [3, 3]);
+    const sm = (t: tf.Tensor) => tf.sum(tf.mul(tf.softmax(t), tf.linspace(-1, 1, 8)));
+    assertEquals(
+      await compareWithCpu(() => [tf.softmax(logits), tf.softmax(odd), tf.grad(sm)(logits)], 0),
+      undefined,
+    );
   },
 });

@@ -2,7 +2,7 @@
  * Native kernels with simple single-pass JS loops (no transpose, no per-element index maths,
  * unlike the stock versions): ArgMax/ArgMin along one axis, LogicalAnd/Or/Not on same-shape
  * bool tensors, unpadded AvgPool with its gradient (the model's image pyramids), OneHot and
- * UnsortedSegmentSum (β's edge masks and the gradient of its gathers).
+ * UnsortedSegmentSum (β's edge masks and the gradient of its gathers), last-axis Softmax.
  *
  * @module
  */
@@ -194,8 +194,40 @@ function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs) {
   return output(backend, shape, out);
 }
 
+/**
+ * Softmax along the last axis in one pass per row, with the stock kernel's roundings (max,
+ * x − max and exp stored as float32, the sum accumulated in double, then divided): the stock
+ * kernel runs six kernels (η's marginal soft-argmax: 6 calls per step).
+ */
+function softmax({ inputs, backend, attrs }: KernelArgs) {
+  const x = f32(backend, inputs.logits);
+  const shape = inputs.logits.shape;
+  const dim = attrs.dim as number;
+  if (!x || x.length === 0 || (dim !== -1 && dim !== shape.length - 1)) return undefined;
+  const n = shape[shape.length - 1], rows = x.length / n;
+  const out = takeOut(backend, shape);
+  for (let r = 0; r < rows; r++) {
+    const o = r * n;
+    let m = x[o];
+    for (let i = 1; i < n; i++) {
+      const v = x[o + i];
+      if (v > m || v !== v) m = v;
+    }
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const e = Math.fround(Math.exp(Math.fround(x[o + i] - m)));
+      out[o + i] = e;
+      sum += e;
+    }
+    const s = Math.fround(sum);
+    for (let i = 0; i < n; i++) out[o + i] = out[o + i] / s;
+  }
+  return output(backend, shape, out);
+}
+
 /** The overrides in this file. */
 export const miscKernels: readonly NativeKernel[] = [
+  { name: "Softmax", body: softmax },
   { name: "OneHot", body: oneHot },
   { name: "UnsortedSegmentSum", body: unsortedSegmentSum },
   argReduce("ArgMax", true),
