@@ -68,10 +68,16 @@ const params = z.strictObject({
   noise: z.number().min(0).max(0.2).default(D.noise),
   /**
    * Pose range: `wide` (default) mixes squats, bends, kicks, lunges, arms overhead and walks
-   * across the frame into the six activities (humans), so the mean pose is a weak baseline;
-   * `narrow` is the everyday range of Simplified H3.6M (the data of earlier versions).
+   * across the frame into the six activities (humans); heads turn ±60° / pitch ±25° / roll
+   * ±25° and mouths open wider (faces): the mean pose is a weak baseline. `narrow` is the
+   * everyday range (Simplified H3.6M; faces ±35° / 15° / 12°), the data of earlier versions.
    */
   poseRange: z.enum(MOTION_RANGES).default(D.poseRange),
+  /**
+   * Humans: `scene` (rooms with `clutter`) or `black` (the person on black, as the official
+   * loader masks every Simplified-H3.6M frame).
+   */
+  background: z.enum(["scene", "black"]).default(D.background),
   /** Supersampling per axis (anti-aliasing of the ray caster). */
   supersample: z.int().min(1).max(4).default(D.supersample),
   /** Humans: training subjects (S1, S5, S6, S7, S8, …) and test subjects (S9, S11, …). */

@@ -187,6 +187,25 @@ function depthAt(prims: readonly Primitive[], x: number, y: number): number {
   return z;
 }
 
+/**
+ * `depthAt`, but a point that misses every primitive (a wide-open mouth's lower lip below the
+ * jaw, a contour point of a strongly turned and rolled head) takes the depth of the first surface
+ * point on the way to (cx, cy), instead of −∞ (which would turn into NaN coordinates).
+ */
+function surfaceDepth(
+  prims: readonly Primitive[],
+  x: number,
+  y: number,
+  cx: number,
+  cy: number,
+): number {
+  let z = depthAt(prims, x, y);
+  for (let t = 0.05; z === -Infinity && t <= 1; t += 0.05) {
+    z = depthAt(prims, x + t * (cx - x), y + t * (cy - y));
+  }
+  return z;
+}
+
 /** Silhouette radius of the head along angle a from (cx, cy), viewed along z (bisection). */
 function silhouette(prims: readonly Primitive[], cx: number, cy: number, a: number): number {
   let lo = 0, hi = 2.5;
@@ -224,7 +243,7 @@ export function faceLandmarks3d(
   const out = new Float64Array(68 * 3);
   for (let k = 17; k < 68; k++) {
     const [x, y] = chart[k];
-    out.set([x, y, depthAt(local, x, y)], 3 * k);
+    out.set([x, y, surfaceDepth(local, x, y, 0, -0.12)], 3 * k);
   }
   const [cx, cy] = apply3(rot, [0, -0.12, 0]);
   for (let k = 0; k <= 16; k++) {
@@ -233,7 +252,7 @@ export function faceLandmarks3d(
     const r = 0.95 * silhouette(view, cx, cy, ang);
     const x = cx + r * Math.cos(ang), y = cy + r * Math.sin(ang);
     // Back to head-local coordinates: Rᵀ · (x, y, z).
-    const p: Vec3 = [x, y, depthAt(view, x, y)];
+    const p: Vec3 = [x, y, surfaceDepth(view, x, y, cx, cy)];
     out.set([0, 1, 2].map((i) => rot[i] * p[0] + rot[3 + i] * p[1] + rot[6 + i] * p[2]), 3 * k);
   }
   return out;

@@ -17,6 +17,7 @@ import { renderScene } from "./raster.ts";
 import { addNoise, makeBackground, sampleLight } from "./shading.ts";
 import { evalTrack, events, eventValue, makeTrack } from "./tracks.ts";
 import { halves, whole } from "./synthetic.ts";
+import type { MotionRange } from "./human_motion.ts";
 import type { Segment, SyntheticGenerator, SyntheticVideo, VideoSpec } from "./synthetic.ts";
 
 /** Knobs of the synthetic faces. */
@@ -32,6 +33,8 @@ export interface FaceOptions {
   readonly clutter: number;
   readonly texture: number;
   readonly noise: number;
+  /** `wide`: mouths open up to 2.5× wider (shouting, yawning) besides the wider head pose. */
+  readonly poseRange: MotionRange;
 }
 
 /** The crop: side = 1.5 × the landmark bounding box's longer side (300-W convention). */
@@ -72,13 +75,14 @@ function faceMotion(rng: Rng, duration: number, o: FaceOptions) {
       0.6 * Math.sin(2 * Math.PI * f1 * t + p1) + 0.5 * Math.sin(2 * Math.PI * f2 * t + p2),
     );
     const blink = eventValue(blinks, 0.35, t);
+    const mouth = o.poseRange === "wide" ? 0.5 : 0.2;
     return {
       yaw: pose[0],
       pitch: pose[1],
       roll: pose[2],
       gaze: [pose[3], pose[4]],
       expr: {
-        open: 0.2 * ex[3] * Math.min(1, speech),
+        open: mouth * ex[3] * Math.min(1, speech),
         smile: ex[0],
         brows: ex[1],
         frown: ex[2],

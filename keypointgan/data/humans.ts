@@ -35,6 +35,11 @@ export interface HumanOptions {
   readonly texture: number;
   /** Sensor noise standard deviation in [0, 1] intensity units. */
   readonly noise: number;
+  /**
+   * `scene`: per-video rooms (walls, floor, clutter); `black`: the person on black, as the
+   * official Simplified-H3.6M loader multiplies every frame by its foreground mask (digest §5.2).
+   */
+  readonly background: "scene" | "black";
   /** Motion repertoire: `narrow` (everyday range) or `wide` (large-range poses, walking across). */
   readonly motion: MotionRange;
 }
@@ -85,7 +90,9 @@ export function humanGenerator(opts: HumanOptions): SyntheticGenerator {
       return body;
     };
     const bg =
-      () => (background ??= makeBackground(new Rng(bgSeed), S, ss, { clutter: opts.clutter }));
+      () => (background ??= opts.background === "black"
+        ? new Float32Array(S * ss * S * ss * 3)
+        : makeBackground(new Rng(bgSeed), S, ss, { clutter: opts.clutter }));
     return {
       keypoints(f, out, offset) {
         frameBody(posed(f).joints, camera, S, out, offset);

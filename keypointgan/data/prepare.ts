@@ -10,7 +10,7 @@ import type { TierName } from "../tiers.ts";
 import { DEFAULT_CAMERA_RANGES } from "./framing.ts";
 import { defaultWorkers, generateParallel } from "./parallel.ts";
 import type { GenerateHooks } from "./parallel.ts";
-import { SIZES, YAW_RANGE } from "./spec.ts";
+import { SIZES, WIDE_FACE_YAW, YAW_RANGE } from "./spec.ts";
 import type { SyntheticKind, SyntheticSpec } from "./spec.ts";
 import type { DatasetContent, PairMode, Prior } from "./types.ts";
 import type { MotionRange } from "./human_motion.ts";
@@ -50,6 +50,7 @@ export interface PrepareParams {
   readonly texture: number;
   readonly noise: number;
   readonly poseRange: MotionRange;
+  readonly background: "scene" | "black";
   readonly supersample: number;
   readonly trainSubjects: number;
   readonly testSubjects: number;
@@ -71,6 +72,7 @@ export const PREPARE_DEFAULTS = {
   texture: 0.5,
   noise: 0.01,
   poseRange: "wide",
+  background: "scene",
   supersample: 2,
   trainSubjects: 5,
   testSubjects: 2,
@@ -102,7 +104,8 @@ export function resolvePrepare<P extends PrepareParams>(p: P): P {
     testFramesPerVideo: p.testFramesPerVideo ?? sizes.testFramesPerVideo,
     // Official sample_window [0, 1000]: any two frames of the first half.
     maxGap: p.maxGap ?? (pairMode === "video" ? Math.max(0, Math.ceil(framesPerVideo / 2) - 1) : 0),
-    yawRange: p.yawRange ?? YAW_RANGE[p.dataset],
+    yawRange: p.yawRange ??
+      (p.dataset === "faces" && p.poseRange === "wide" ? WIDE_FACE_YAW : YAW_RANGE[p.dataset]),
   };
 }
 
@@ -154,6 +157,7 @@ export function syntheticSpec(p: PrepareParams): SyntheticSpec {
     texture: p.texture,
     noise: p.noise,
     poseRange: p.poseRange,
+    background: p.background,
     trainVideos: p.trainVideos!,
     testVideos: p.testVideos!,
     framesPerVideo: p.pairMode === "tps" ? 1 : p.framesPerVideo!,

@@ -30,6 +30,8 @@ export interface SyntheticSpec {
   readonly noise: number;
   /** Pose range of humans and faces (`narrow` | `wide`, keypointgan/data/human_motion.ts). */
   readonly poseRange: MotionRange;
+  /** Humans: `scene` backgrounds or `black` (the official masked frames). */
+  readonly background: "scene" | "black";
   readonly trainVideos: number;
   readonly testVideos: number;
   readonly framesPerVideo: number;
@@ -86,6 +88,10 @@ export const YAW_RANGE: Readonly<Record<SyntheticKind, number>> = {
   cats: 30,
 };
 
+/** Faces with `poseRange` wide: yaw ±50° (resolvePrepare), pitch ±22°, roll ±20°. */
+export const WIDE_FACE_YAW = 50;
+const WIDE_FACE_TILT = [22, 20] as const;
+
 /** Pitch and roll ranges (degrees) of heads: fixed constants, recorded in provenance. */
 const HEAD_TILT = { faces: [15, 12], cats: [20, 20] } as const;
 
@@ -118,10 +124,22 @@ export function makeSynthetic(spec: SyntheticSpec): {
       testSubjects: spec.testSubjects,
       priorFrom: spec.priorFrom,
     });
-    return { gen: humanGenerator({ ...common, camera, motion: spec.poseRange }), ...layout };
+    return {
+      gen: humanGenerator({
+        ...common,
+        camera,
+        motion: spec.poseRange,
+        background: spec.background,
+      }),
+      ...layout,
+    };
   }
-  const [pitchRange, rollRange] = HEAD_TILT[spec.dataset];
+  const [pitchRange, rollRange] = spec.dataset === "faces" && spec.poseRange === "wide"
+    ? WIDE_FACE_TILT
+    : HEAD_TILT[spec.dataset];
   const head = { ...common, yawRange: spec.yawRange, pitchRange, rollRange };
-  if (spec.dataset === "faces") return { gen: faceGenerator(head), ...faceLayout(sizes) };
+  if (spec.dataset === "faces") {
+    return { gen: faceGenerator({ ...head, poseRange: spec.poseRange }), ...faceLayout(sizes) };
+  }
   return { gen: catGenerator(head), ...catLayout(sizes) };
 }

@@ -111,17 +111,32 @@ function onBodyFraction(
 
 // Checked at 64 px (the small tier's size): at the 16-px tiny tier a hand or an ear tip covers
 // less than one supersample, so "the pixel under the keypoint" is not meaningful there.
-for (const dataset of ["humans", "faces", "cats"] as const) {
-  Deno.test(`${dataset}: every keypoint lies where the body is drawn`, () => {
+for (
+  const [dataset, poseRange] of [
+    ["humans", "wide"],
+    ["humans", "narrow"],
+    ["faces", "wide"],
+    ["faces", "narrow"],
+    ["cats", "wide"],
+  ] as const
+) {
+  Deno.test(`${dataset} (${poseRange}): every keypoint lies where the body is drawn`, () => {
     const spec = tiny(dataset, {
       noise: 0,
       imageSize: 64,
       trainVideos: dataset === "cats" ? 60 : 12,
       testVideos: 4,
+      poseRange,
     });
     const r = onBodyFraction(spec, 3);
     assert.ok(r.total > 200, `${r.total} keypoints checked`);
-    assert.equal(r.on, r.total, `${r.total - r.on} of ${r.total} keypoints over background`);
+    // Wide faces turn ±50°: the jaw contour then rides the head's silhouette (the 300-W
+    // convention), and rounding to a pixel puts a few of those points on the background.
+    const allowed = dataset === "faces" && poseRange === "wide" ? Math.floor(0.005 * r.total) : 0;
+    assert.ok(
+      r.total - r.on <= allowed,
+      `${r.total - r.on} of ${r.total} keypoints over background (allowed ${allowed})`,
+    );
     assert.ok(
       r.outside <= 0.01 * (r.total + r.outside),
       `${r.outside} keypoints outside the image`,
