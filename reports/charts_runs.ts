@@ -47,7 +47,11 @@ export function lossCurvesSpec(values: readonly LossPoint[]): Spec {
       encoding: {
         x: { field: "step", type: "quantitative" },
         y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
-        color: { field: "variant", type: "nominal", legend: { labelLimit: 320 } },
+        color: {
+          field: "variant",
+          type: "nominal",
+          legend: { labelLimit: 320, orient: "bottom", columns: 3, title: "variant" },
+        },
         detail: { field: "run" },
         tooltip: [{ field: "variant" }, { field: "run" }, { field: "step" }, {
           field: "value",
@@ -81,6 +85,14 @@ export function trainingChart(
   };
 }
 
+/** Widest plot area of a chart in the report (a 1,400-px window less margins, axis, legend). */
+export const MAX_PLOT_WIDTH = 1180;
+
+/** ≈ 11 px per box, at most {@link MAX_PLOT_WIDTH}. */
+export function keypointChartWidth(points: number, predictors: number): number {
+  return Math.min(MAX_PLOT_WIDTH, Math.max(240, points * predictors * 11));
+}
+
 function keypointRows(m: Measurement, predictor: string): Spec[] {
   return m.perKeypoint.map((k, index) => ({ keypoint: k.name, index, predictor, ...k.dist }));
 }
@@ -110,10 +122,23 @@ export function keypointChart(
   ];
   const names = model.perKeypoint.map((k) => k.name);
   const eps = Math.max(...values.map((v) => v.q95 as number)) * 0.004;
+  const predictors = base ? ["KeypointGAN", "mean pose"] : ["KeypointGAN"];
   const enc = {
-    x: { field: "keypoint", type: "nominal", sort: names, title: null },
-    xOffset: { field: "predictor" },
-    color: { field: "predictor", type: "nominal", scale: { range: [OURS, PAPER] } },
+    x: {
+      field: "keypoint",
+      type: "nominal",
+      sort: names,
+      title: null,
+      // 68 face landmarks in a fixed width: every name, turned, small where many.
+      axis: { labelAngle: -90, labelFontSize: names.length > 40 ? 8 : 10, labelOverlap: false },
+    },
+    xOffset: { field: "predictor", sort: predictors },
+    color: {
+      field: "predictor",
+      type: "nominal",
+      scale: { domain: predictors, range: [OURS, PAPER] },
+      legend: { title: null, orient: "top", direction: "horizontal", symbolType: "square" },
+    },
   };
   return {
     id: `keypoints-${kind}`,
@@ -123,7 +148,8 @@ export function keypointChart(
     }; box: 25–75 %, whiskers: 5–95 %, bar: median, over test images.`,
     spec: {
       $schema: SCHEMA,
-      width: { step: names.length > 40 ? 14 : 22 },
+      // A fixed width (not a step per box) so that 68 landmarks fit a 1,400-px window.
+      width: keypointChartWidth(names.length, predictors.length),
       height: 200,
       data: { values },
       encoding: enc,

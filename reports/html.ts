@@ -79,9 +79,50 @@ function claimsHtml(claims: readonly ClaimResult[]): string {
     `<tbody>${rows}</tbody></table>`;
 }
 
-function figuresHtml(title: string, figures: readonly FigureBlock[]): string {
+/** `data:` URL of a figure's bytes. */
+function dataUrl(f: FigureBlock): string {
+  return `data:${f.mime ?? "image/png"};base64,${f.pngBase64}`;
+}
+
+/**
+ * Images that appear more than once (the same contact sheet or figure in two sections) are
+ * stored once: the `<img>` names the asset and a script fills its `src` (see {@link ASSETS}).
+ */
+class Assets {
+  readonly #uses = new Map<string, number>();
+  readonly #ids = new Map<string, string>();
+  count(f: FigureBlock): void {
+    const url = dataUrl(f);
+    this.#uses.set(url, (this.#uses.get(url) ?? 0) + 1);
+  }
+  /** The `src="…"` or `data-asset="…"` attribute of an image. */
+  attr(f: FigureBlock): string {
+    const url = dataUrl(f);
+    if ((this.#uses.get(url) ?? 1) <= 1) return `src="${url}"`;
+    let id = this.#ids.get(url);
+    if (id === undefined) this.#ids.set(url, id = `a${this.#ids.size}`);
+    return `data-asset="${id}"`;
+  }
+  /** The shared assets as one JSON script (empty when nothing repeats). */
+  script(): string {
+    if (this.#ids.size === 0) return "";
+    const map = Object.fromEntries([...this.#ids].map(([url, id]) => [id, url]));
+    return `<script type="application/json" id="assets">${JSON.stringify(map)}</script>\n` +
+      `<script>${ASSETS}</script>`;
+  }
+}
+
+/** Fills the `src` of every `<img data-asset>` from the shared assets. */
+const ASSETS = `(() => {
+  const assets = JSON.parse(document.getElementById("assets").textContent);
+  for (const img of document.querySelectorAll("img[data-asset]")) img.src = assets[img.dataset.asset];
+})();`;
+
+function figuresHtml(title: string, figures: readonly FigureBlock[], assets?: Assets): string {
   const items = figures.map((f) =>
-    `<figure class="png"><img alt="${esc(f.title)}" src="data:image/png;base64,${f.pngBase64}">` +
+    `<figure class="png"><img alt="${esc(f.title)}" ${
+      assets ? assets.attr(f) : `src="${dataUrl(f)}"`
+    }>` +
     `<figcaption><strong>${esc(f.title)}</strong> ${esc(f.caption)}</figcaption></figure>`
   ).join("");
   return `<h3>${esc(title)}</h3><div class="figures">${items}</div>`;
@@ -119,7 +160,7 @@ function provenanceHtml(rows: readonly ProvenanceRow[]): string {
 }
 
 /** One block as HTML (also used by the notebook to show tables and claims inline). */
-export function blockHtml(b: Block): string {
+export function blockHtml(b: Block, assets?: Assets): string {
   switch (b.type) {
     case "text":
       return b.paragraphs.map((p) => `<p>${esc(p)}</p>`).join("\n");
@@ -135,7 +176,7 @@ export function blockHtml(b: Block): string {
         `<script type="application/json" id="spec-${esc(c.id)}">${json}</script>`;
     }
     case "figures":
-      return figuresHtml(b.title, b.figures);
+      return figuresHtml(b.title, b.figures, assets);
     case "provenance":
       return provenanceHtml(b.rows);
   }
@@ -146,8 +187,9 @@ const EMBED = `(async () => {
   for (const el of document.querySelectorAll(".chart")) {
     try {
       const spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
-      await vegaEmbed(el, spec, { actions: false, renderer: "svg" });
+      const result = await vegaEmbed(el, spec, { actions: false, renderer: "svg" });
       el.dataset.rendered = "true";
+      el.vegaView = result.view; // for tests: its scales (how many series a chart shows)
     } catch (e) {
       el.textContent = "Chart failed: " + e.message;
       console.error("chart " + el.id + " failed:", e);
@@ -159,9 +201,13 @@ const EMBED = `(async () => {
 /** The report as one self-contained HTML document. */
 export function renderHtml(report: Report, scripts: VegaScripts): string {
   const nav = report.sections.map((s) => `<a href="#${esc(s.id)}">${esc(s.title)}</a>`).join(" · ");
+  const assets = new Assets();
+  for (const s of report.sections) {
+    for (const b of s.blocks) if (b.type === "figures") b.figures.forEach((f) => assets.count(f));
+  }
   const sections = report.sections.map((s) =>
     `<section id="${esc(s.id)}"><h2>${esc(s.title)}</h2>\n${
-      s.blocks.map(blockHtml).join("\n")
+      s.blocks.map((b) => blockHtml(b, assets)).join("\n")
     }\n</section>`
   ).join("\n");
   return `<!DOCTYPE html>
@@ -176,7 +222,7 @@ export function renderHtml(report: Report, scripts: VegaScripts): string {
 ${sections}
 </main>
 <footer>Self-contained report (works offline; ${esc(scripts.versions)} inlined).</footer>
-<script>${EMBED}</script>
+${assets.script()}<script>${EMBED}</script>
 </body></html>
 `;
 }

@@ -8,7 +8,7 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 header { padding: 16px 28px; border-bottom: 1px solid var(--line); background: var(--bg); position: sticky; top: 0; z-index: 2; }
 header h1 { margin: 0 0 6px; font-size: 22px; }
 nav a { color: var(--ours); text-decoration: none; }
-main { padding: 8px 28px 40px; max-width: 1500px; }
+main { padding: 8px 28px 40px; max-width: 1400px; }
 section { margin-top: 28px; }
 h2 { border-bottom: 2px solid var(--ours); padding-bottom: 4px; }
 h3 { margin: 22px 0 6px; font-size: 16px; }
@@ -32,7 +32,9 @@ table.claims thead th, table.provenance thead th { background: var(--bg); }
 .verdict.holds { background: #d8f0d8; color: #16661a; }
 .verdict.fails { background: #f8d8d6; color: #9b1c14; }
 .verdict.unmeasured { background: #eee; color: #666; }
-table.provenance { font-size: 12px; }
+table.provenance { font-size: 12px; width: 100%; }
+table.provenance td { overflow-wrap: anywhere; }
+table.claims td { overflow-wrap: anywhere; }
 table.provenance tr:target { background: #fff6cc; }
 .chart-block { margin: 18px 0; }
 .chart { min-height: 40px; overflow-x: auto; }

@@ -83,6 +83,29 @@ Deno.test("html: extra sections and figures plug in without renderer changes", (
     "provenance",
   ]);
   const html = renderHtml(report, scripts);
-  assert.ok(html.includes(`src="data:image/png;base64,${png}"`));
+  // The same bytes in two sections are stored once and filled in by a script.
+  assert.equal(html.split(png).length - 1, 1, "the repeated image is stored once");
+  assert.equal(html.match(/<img [^>]*data-asset="a0"/g)?.length, 2);
+  assert.match(
+    html,
+    /<script type="application\/json" id="assets">\{"a0":"data:image\/png;base64,/,
+  );
   assert.ok(html.includes('<section id="real"><h2>Real data</h2>'));
+});
+
+Deno.test("html: a unique figure stays inline, with its own MIME type", () => {
+  const report = buildReport(fixtureEvaluations(), {
+    experiment: "fixture",
+    figures: new Map([["E6", [{
+      title: "predictions",
+      caption: "",
+      pngBase64: "UklGRg==",
+      mime: "image/webp",
+    }]]]),
+    contactSheets: [{ title: "sheet", caption: "", pngBase64: "iVBORw0KGgo=" }],
+  });
+  const html = renderHtml(report, scripts);
+  assert.ok(html.includes('src="data:image/webp;base64,UklGRg=="'));
+  assert.ok(html.includes('src="data:image/png;base64,iVBORw0KGgo="'));
+  assert.doesNotMatch(html, /data-asset|id="assets"/);
 });

@@ -120,8 +120,10 @@ export interface ChartBlock {
 export interface FigureBlock {
   readonly title: string;
   readonly caption: string;
-  /** Base64 PNG bytes. */
+  /** Base64 image bytes: PNG, unless `mime` says otherwise. */
   readonly pngBase64: string;
+  /** `image/webp` for a figure the report stage re-encoded to keep report.html small. */
+  readonly mime?: string;
 }
 
 /** A report block. */
