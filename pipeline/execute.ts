@@ -102,10 +102,16 @@ async function compute(
     await removeIfExists(opts.store.failedPath(job.key));
     return { status: "ran", seconds: seconds(), summary, log: log.path };
   } catch (e) {
-    await removeIfExists(staging);
+    // Best effort from here on: on a full disk the log and the failure record may not be
+    // writable either, and the node's outcome must still say what happened.
+    await removeIfExists(staging).catch(() => {});
     if (opts.signal.aborted) return { status: "aborted", seconds: seconds(), log: log.path };
     // The terminal gets the message once (the node's end line); the stack is for the log file.
-    log.detail(`✖ ${e instanceof Error && e.stack ? e.stack : errorMessage(e)}`);
+    try {
+      log.detail(`✖ ${e instanceof Error && e.stack ? e.stack : errorMessage(e)}`);
+    } catch { /* the log is unwritable (disk full) */ }
+    const hint = diskFullHint(e, opts.store.dir);
+    const error = errorMessage(e) + hint;
     await opts.store.recordFailure(job.key, {
       key: job.key,
       stage: job.stage,
@@ -113,20 +119,30 @@ async function compute(
       variants: job.variants,
       runId: job.runId,
       at: new Date().toISOString(),
-      error: errorMessage(e),
+      error,
       stack: (e instanceof Error ? e.stack ?? "" : "").split("\n").slice(0, 15).join("\n"),
       log: log.path,
       logTail: log.tail(20),
-    });
+    }).catch(() => {});
     return {
       status: "failed",
       seconds: seconds(),
-      error: errorMessage(e).split("\n")[0],
+      error: errorMessage(e).split("\n")[0] + hint,
       log: log.path,
     };
   } finally {
     log.close();
   }
+}
+
+/** What to do about ENOSPC (the partial output is already gone). */
+export function diskFullHint(e: unknown, storeDir: string): string {
+  const code = (e as { code?: string } | undefined)?.code;
+  const full = code === "ENOSPC" || /os error 28\b|no space left on device/i.test(errorMessage(e));
+  return full
+    ? ` — the disk holding ${storeDir} is full: free space and run again (the partial ` +
+      "output was removed; the node's checkpoint is kept)"
+    : "";
 }
 
 async function resolveInputs(
