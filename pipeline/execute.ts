@@ -141,7 +141,7 @@ export function diskFullHint(e: unknown, storeDir: string): string {
   const full = code === "ENOSPC" || /os error 28\b|no space left on device/i.test(errorMessage(e));
   return full
     ? ` — the disk holding ${storeDir} is full: free space and run again (the partial ` +
-      "output was removed; the node's checkpoint is kept)"
+      "output was removed; checkpoints are kept)"
     : "";
 }
 

@@ -297,6 +297,62 @@ Deno.test({
   },
 });
 
+const root = Deno.build.os === "linux" && Deno.uid() === 0;
+
+Deno.test({
+  name: root
+    ? "faults: a real full disk (the store on a small tmpfs), at two fill levels"
+    : "faults: a real full disk (SKIPPED: mounting a tmpfs needs root on Linux)",
+  ignore: !root,
+  ...opts,
+  async fn() {
+    const base = await baseline();
+    const { entry } = await lastRun(base);
+    const later = entry.nodes.filter((n) => ["train", "evaluate", "report"].includes(n.stage));
+    for (const freeKiB of [300, 1500]) {
+      const dir = await Deno.makeTempDir({ prefix: "kpg-full-" });
+      const mount = await new Deno.Command("mount", {
+        args: ["-t", "tmpfs", "-o", "size=8m", "tmpfs", dir],
+      }).output();
+      assert.ok(mount.success, new TextDecoder().decode(mount.stderr));
+      try {
+        await new Deno.Command("cp", { args: ["-a", `${base}/.`, dir] }).output();
+        for (const n of later) {
+          await Deno.remove(join(dir, "artifacts", n.key), { recursive: true });
+        }
+        await Deno.remove(join(dir, "logs"), { recursive: true });
+        // Ballast: leave `freeKiB` for data, η and report to be written into.
+        const df = await new Deno.Command("df", { args: ["-k", "--output=avail", dir] }).output();
+        const avail = Number(new TextDecoder().decode(df.stdout).trim().split("\n").at(-1));
+        await Deno.writeFile(join(dir, "ballast"), new Uint8Array((avail - freeKiB) * 1024));
+        const p = cli([...ARGS, "--store", dir]);
+        assert.equal(await p.done, 1, p.stderr.join("\n"));
+        assertNoStack(p.stderr);
+        const failed = p.stderr.filter((l) => l.startsWith("✖"));
+        assert.ok(failed.length >= 2, p.stderr.join("\n"));
+        for (const l of failed) {
+          assert.match(
+            l,
+            /No space left on device \(os error 28\).* is full: free space and run again/,
+          );
+        }
+        const store = new Store(dir);
+        for (const n of later) {
+          const v = await store.verify(n.key);
+          assert.ok(v.status === "missing" || v.status === "ok", `${n.stage}: ${v.status}`);
+        }
+        await Deno.remove(join(dir, "ballast"));
+        const again = cli([...ARGS, "--store", dir]);
+        assert.equal(await again.done, 0, again.stderr.join("\n"));
+        assert.deepEqual(await hashes(dir), await hashes(base), `free ${freeKiB} KiB`);
+      } finally {
+        await new Deno.Command("umount", { args: [dir] }).output();
+        await Deno.remove(dir, { recursive: true });
+      }
+    }
+  },
+});
+
 Deno.test({ name: "faults: clean up the baseline", ...opts }, async () => {
   if (baselineDir) await Deno.remove(await baselineDir, { recursive: true });
 });
