@@ -26,6 +26,10 @@ const commands: Record<string, ExtraCommand> = {
     description: "keypoints for image files/folders from a trained model",
     load: () => import("./commands/predict.ts"),
   },
+  ui: {
+    description: "local read-only run browser on 127.0.0.1 (runs, one run, compare 2-5 runs)",
+    load: () => import("./ui/server.ts"),
+  },
 };
 
 if (import.meta.main) {

@@ -1,7 +1,7 @@
 /**
  * Screenshot of a report (or any HTML file) in headless Chromium, after its charts are drawn:
  *
- *   deno run -A tests/screenshot.ts <report.html> <out.png> [width=1400] [maxHeight=2400]
+ *   deno run -A tests/screenshot.ts <report.html | http://127.0.0.1:…> <out.png> [width=1400] [maxHeight=2400]
  *
  * Prints console errors and any network request the page made (there should be none). Used to
  * make the README's screenshot from a real run's `report.html`.
@@ -24,13 +24,21 @@ if (import.meta.main) {
   const browser = await launchChromium(chromium.path);
   try {
     const page = await Page.open(browser.wsUrl);
-    await page.goto(`file://${resolve(html)}`);
+    await page.send("Emulation.setDeviceMetricsOverride", {
+      width: Number(width),
+      height: 900,
+      deviceScaleFactor: 1,
+      mobile: false,
+    });
+    await page.goto(/^https?:/.test(html) ? html : `file://${resolve(html)}`);
     const done = await page.waitFor(
       `!document.querySelector(".chart") || document.body.dataset.chartsDone === "true"`,
       60_000,
     );
     await Deno.writeFile(out, await page.screenshot(Number(width), Number(maxHeight)));
-    const external = page.requests.filter((u) => !/^(file|data):/.test(u));
+    const external = page.requests.filter((u) =>
+      !/^(file|data):/.test(u) && !u.startsWith("http://127.0.0.1:")
+    );
     console.log(
       `${out}: charts ${
         done ? "drawn" : "NOT drawn"
