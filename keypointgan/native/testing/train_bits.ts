@@ -24,6 +24,8 @@ const { values } = parseArgs({
     batch: { type: "string", default: "4" },
     steps: { type: "string", default: "2" },
     variant: { type: "string", default: "keypointgan_cycle" },
+    /** Train another model first in the same process (history must not change the bits). */
+    warmup: { type: "boolean", default: false },
   },
 });
 
@@ -31,6 +33,26 @@ if (nativeSkipReason !== undefined) {
   console.log(`skip: ${nativeSkipReason}`);
 } else {
   await tf.setBackend("native");
+  if (values.warmup) {
+    const other = tinyConfig("cyclegan", 7);
+    const t = new Trainer(
+      { ...other, arch: { ...other.arch, imageSize: 32, dLayers: 3 } },
+      pixelPyramid(32),
+    );
+    for (let i = 0; i < 2; i++) {
+      const x = tf.randomUniform([3, 32, 32, 3], -1, 1, "float32", 100 + i) as tf.Tensor4D;
+      const p = tf.randomUniform(
+        [3, other.arch.numPoints, 2],
+        -0.8,
+        0.8,
+        "float32",
+        200 + i,
+      ) as tf.Tensor3D;
+      t.step({ x, xCond: x, prior: p });
+      tf.dispose([x, p]);
+    }
+    t.dispose();
+  }
   const base = tinyConfig(values.variant as VariantName, 3);
   const size = Number(values.size), width = Number(values.width);
   // dLayers 3 (the small tier's) leaves output patches from 32 px up; tiny's 2 below that.
