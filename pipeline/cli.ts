@@ -90,5 +90,11 @@ function report(e: unknown): number {
     console.error(`✖ ${e.message} (see --help)`);
     return 2;
   }
+  // The file system or the OS said no (a full disk, a permission, a missing path): its message
+  // is the whole story. Anything else is a bug, and its stack is wanted.
+  if (Object.values(Deno.errors).some((C) => e instanceof C)) {
+    console.error(`✖ ${(e as Error).message}`);
+    return 1;
+  }
   throw e;
 }

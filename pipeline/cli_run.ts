@@ -58,6 +58,7 @@ export async function runCommand(
   });
   const choice = chooseExecutor(exp, flags);
   const store = openStore(project, flags.store);
+  await checkStore(store.dir, flags.store === undefined ? "the store" : "--store", !flags.dryRun);
   const only = mode.report ? [displayStage(project)] : flags.only.length ? flags.only : undefined;
   const p = await planExperiment(project, exp, store, {
     only,
@@ -160,6 +161,29 @@ async function gcAfter(project: Project, store: ReturnType<typeof openStore>, p:
   const keep = await reachableKeys(project, store);
   for (const n of p.nodes) keep.add(n.key);
   console.error(gcReport(await collectGarbage(store, keep), false));
+}
+
+/**
+ * The store must be a directory this process can write (created when missing), checked before
+ * anything computes: otherwise every node would fail with the same OS error.
+ */
+async function checkStore(dir: string, source: string, write: boolean): Promise<void> {
+  const issues = new IssueList();
+  const st = await Deno.stat(dir).catch(() => undefined);
+  if (st !== undefined && !st.isDirectory) {
+    issues.add(source, [], `${dir} is not a directory (the store is a folder of artifacts)`);
+  } else if (write) {
+    const probe = `${dir}/.write-test-${Deno.pid}`;
+    try {
+      await Deno.mkdir(dir, { recursive: true });
+      await Deno.writeTextFile(probe, "");
+      await Deno.remove(probe);
+    } catch (e) {
+      const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      issues.add(source, [], `cannot write to the store ${dir}: ${why}`);
+    }
+  }
+  issues.throwIfAny();
 }
 
 function warn(message: string) {

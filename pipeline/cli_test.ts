@@ -98,3 +98,18 @@ Deno.test("CLI: run, dry-run with reasons, failure summary, report, runs compare
   assert.equal(JSON.parse(json.stdout).params[0].param, "slow.failAt");
   await Deno.remove(store, { recursive: true });
 });
+
+Deno.test("CLI: a store that is a file or cannot be written is a usage error before any work", async () => {
+  const parent = await Deno.makeTempDir();
+  const file = join(parent, "a-file");
+  await Deno.writeTextFile(file, "");
+  const r = await cli("run", "fx", "--store", file);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--store: .*a-file is not a directory/);
+  assert.doesNotMatch(r.stderr, /^\s+at /m);
+  const under = await cli("run", "fx", "--store", join(file, "store"));
+  assert.equal(under.code, 2, under.stderr);
+  assert.match(under.stderr, /--store: cannot write to the store .*a-file\/store: /);
+  assert.equal(await Deno.readTextFile(file), "", "nothing written");
+  await Deno.remove(parent, { recursive: true });
+});
