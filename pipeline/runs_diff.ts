@@ -144,7 +144,11 @@ function metricChanges(
   const [na, nb] = [byId(a), byId(b)];
   const metrics: MetricChange[] = [];
   let unchanged = 0;
-  for (const [id, x] of na) {
+  // Results first: stages downstream-first (the ledger lists nodes in DAG order), nodes of a
+  // stage in their order.
+  const stages = [...new Set([...na.values()].map((n) => n.stage))].reverse();
+  const ordered = [...na].sort(([, x], [, y]) => stages.indexOf(x.stage) - stages.indexOf(y.stage));
+  for (const [id, x] of ordered) {
     const y = nb.get(id);
     if (y === undefined) continue;
     const [sa, sb] = [x.summary ?? {}, y.summary ?? {}];
