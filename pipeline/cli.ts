@@ -13,6 +13,7 @@ import { execNodeCommand } from "./exec_node.ts";
 import { ExperimentError, formatIssue } from "./errors.ts";
 import { openProject, type ProjectConfig } from "./project.ts";
 import { RUN_USAGE, USAGE } from "./cli_usage.ts";
+import { flagIssue } from "./cli_flags.ts";
 
 /** A command another room adds (e.g. `summary`, `predict`, `notebook`). */
 export interface ExtraCommand {
@@ -67,7 +68,7 @@ export async function main(args: string[], config: CliConfig): Promise<number> {
     }
     return (await (await extra.load()).run(rest)) ?? 0;
   } catch (e) {
-    return report(e);
+    return report(e, command);
   }
 }
 
@@ -79,7 +80,7 @@ function help(config: CliConfig): number {
   return 0;
 }
 
-function report(e: unknown): number {
+function report(e: unknown, command: string): number {
   if (e instanceof ExperimentError) {
     const n = e.issues.length;
     console.error(`✖ ${n} problem${n === 1 ? "" : "s"} found; nothing was run:`);
@@ -87,7 +88,9 @@ function report(e: unknown): number {
     return 2;
   }
   if (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) {
-    console.error(`✖ ${e.message} (see --help)`);
+    // A command that parses its own flags: name the flag, not Node's raw text.
+    const issue = flagIssue(e, {}, command);
+    console.error(`✖ ${issue?.source ?? command}: ${issue?.message ?? e.message}`);
     return 2;
   }
   // The file system or the OS said no (a full disk, a permission, a missing path): its message

@@ -48,7 +48,11 @@ export function flagIssue(
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag) {
     const near = flag.startsWith("--") ? closest(flag.slice(2), Object.keys(options)) : undefined;
     const long = Object.keys(options).map((n) => `--${n}`);
-    const tail = near !== undefined ? `; did you mean "--${near}"?` : `; valid: ${long.join(", ")}`;
+    const tail = near !== undefined
+      ? `; did you mean "--${near}"?`
+      : long.length
+      ? `; valid: ${long.join(", ")}`
+      : "";
     return { source: command, message: `unknown flag ${flag}${tail} (${help})` };
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag) {
