@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeLine, lines } from "./channel.ts";
 import type { Executor } from "./executor.ts";
@@ -90,11 +90,15 @@ export class SubprocessExecutor implements Executor {
         else onEvent(msg);
       }
     })();
+    // What a worker prints outside the protocol (a crash, a runtime warning) goes to the node's
+    // log; stack frames stay out of the terminal (issue 17: the clear message only).
+    const logPath = this.#opts.store.logPath(job.runId, job.stage, job.key);
     const readErr = (async () => {
       for await (const line of lines(child.stderr)) {
         stderr.push(line);
         if (stderr.length > 40) stderr.shift();
-        onEvent({ type: "log", message: line });
+        await appendLine(logPath, line);
+        if (!STACK_FRAME.test(stripAnsi(line))) onEvent({ type: "log", message: line });
       }
     })();
     const status = await child.status;
@@ -107,7 +111,16 @@ export class SubprocessExecutor implements Executor {
     const how = status.signal
       ? `was killed by ${status.signal}`
       : `exited with code ${status.code}`;
-    return { status: "failed", seconds, error: `worker ${how}: ${stderr.at(-1) ?? "no output"}` };
+    // Deno's uncaught-error line when there is one, else the last line that is not trace noise.
+    const plain = stderr.map(stripAnsi);
+    const last = plain.findLast((l) => /^error: /.test(l)) ??
+      plain.filter((l) => l.trim() && !STACK_FRAME.test(l)).at(-1);
+    return {
+      status: "failed",
+      seconds,
+      error: `worker ${how}: ${last?.trim() ?? "no output"}`,
+      log: logPath,
+    };
   }
 
   #terminate(child: Deno.ChildProcess): void {
@@ -127,4 +140,19 @@ export class SubprocessExecutor implements Executor {
   }
 
   async close(): Promise<void> {}
+}
+
+/** A line of a JavaScript stack trace (`    at f (file:///x.ts:1:2)`, or the `^` under code). */
+const STACK_FRAME = /^\s+at .+(:\d+:\d+\)?|\(native\))$|^\s*\^+\s*$/;
+
+function stripAnsi(line: string): string {
+  // deno-lint-ignore no-control-regex
+  return line.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+async function appendLine(path: string, line: string): Promise<void> {
+  try {
+    await Deno.mkdir(dirname(path), { recursive: true });
+    await Deno.writeTextFile(path, stripAnsi(line) + "\n", { append: true });
+  } catch { /* best effort: the line was still seen */ }
 }
