@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { join, normalize, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
 import { type LedgerEntry, readLedger, Store } from "../pipeline/mod.ts";
 import type { LossPoint } from "../reports/charts_runs.ts";
 import type { PaperTable } from "../reports/types.ts";
@@ -107,9 +107,7 @@ export class UiData {
 export function inside(dir: string, path: string): string | undefined {
   const file = resolve(dir, normalize(path));
   const rel = relative(dir, file);
-  if (rel === "" || rel.startsWith("..") || rel.startsWith(sep) || resolve(rel) === rel) {
-    return undefined;
-  }
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
   return file;
 }
 
