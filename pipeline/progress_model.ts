@@ -5,7 +5,10 @@
  *   `pipeline/eta_history.ts`), else from nodes of the same stage measured in this run (scaled
  *   by the stage's `cost`), else its `cost` read as seconds;
  * - a running node's estimate is replaced by its own projection once it has reported enough
- *   progress (elapsed + remaining steps × measured time per step);
+ *   progress (elapsed + remaining steps × measured time per step); one past its estimate is
+ *   given another quarter of its elapsed time;
+ * - ledger times are the stages' own; the per-node overhead (worker start-up, store commit) is
+ *   learnt from the nodes that finished in this run and added to them;
  * - the overall fraction is estimated seconds done / estimated seconds in all, so it moves with
  *   work done; the ETA replays the remaining DAG on `slots` parallel slots (list scheduling), so
  *   two workers halve it only where the graph lets them.
@@ -47,6 +50,8 @@ export class ProgressModel {
   readonly #history: ReadonlyMap<string, number>;
   readonly #running = new Map<string, Running>();
   readonly #ended = new Map<string, number>();
+  /** Per finished node: wall seconds − the seconds the ledger records (start-up, commit). */
+  readonly #overheads: number[] = [];
   readonly #now: () => number;
   readonly #slots: number;
   readonly #t0: number;
@@ -77,7 +82,11 @@ export class ProgressModel {
       const r = this.#running.get(e.node.key);
       this.#running.delete(e.node.key);
       const measured = r ? (now - r.start) / 1000 : 0;
-      this.#ended.set(e.node.key, e.outcome.status === "ran" ? e.outcome.seconds || measured : 0);
+      const ran = e.outcome.status === "ran";
+      // Wall time (worker start-up, store commit included), which is what the ETA is about;
+      // the ledger's `seconds` are the stage's own, so their difference is learnt here.
+      this.#ended.set(e.node.key, ran ? measured || e.outcome.seconds : 0);
+      if (ran && r) this.#overheads.push(Math.max(0, measured - e.outcome.seconds));
     } else if (e.event.type === "progress") {
       const r = this.#running.get(e.node.key);
       if (!r) return;
@@ -133,8 +142,13 @@ export class ProgressModel {
     const r = this.#running.get(key);
     const projected = r ? this.#projection(r, now) : undefined;
     if (projected !== undefined) return projected;
-    const prior = this.#history.get(key) ?? this.#fromStage(key, measured);
-    return r ? Math.max(prior, this.#elapsed(r, now)) : prior;
+    const history = this.#history.get(key);
+    const overhead = this.#overheads.length ? median(this.#overheads) : 0;
+    const prior = history !== undefined ? history + overhead : this.#fromStage(key, measured);
+    if (!r) return prior;
+    // Past its estimate: it is not done, so guess another quarter of what it has taken.
+    const elapsed = this.#elapsed(r, now);
+    return elapsed < prior ? prior : elapsed * 1.25;
   }
 
   #fromStage(key: string, measured: Map<string, { seconds: number; cost: number }[]>): number {

@@ -1,4 +1,4 @@
-import { deepEqual as assertEquals } from "node:assert/strict";
+import assert, { deepEqual as assertEquals } from "node:assert/strict";
 import { etaHistory } from "./eta_history.ts";
 import type { LedgerEntry, LedgerNode } from "./ledger.ts";
 import type { Plan, PlanNode } from "./plan.ts";
@@ -129,4 +129,23 @@ Deno.test("etaHistory: the same key, else the same stage and cost, else scaled b
   assertEquals(h.get("k2"), 40); // median of the two cost-4 trainings
   assertEquals(h.get("k3"), 8 * 7.5); // seconds per cost 12.5, 7.5, 5: median 7.5
   assertEquals(h.has("k4"), false);
+});
+
+Deno.test("the ledger's stage seconds get this run's per-node overhead; overdue nodes are not done", () => {
+  const a = node("a", "evaluate", 1);
+  const b = node("b", "evaluate", 1, ["a"]);
+  const t = clock();
+  const m = new ProgressModel(plan([a, b]), {
+    history: new Map([["a", 10], ["b", 10]]),
+    now: t.now,
+  });
+  assert.equal(m.eta(), 20);
+  m.update(start(a));
+  t.set(14);
+  m.update(end(a, 10)); // the stage says 10 s; start-up and commit took 4 more
+  assert.equal(m.eta(), 14);
+  m.update(start(b));
+  t.set(14 + 30); // 30 s into a node expected to take 14
+  assert.equal(m.eta(), 7.5); // another quarter of its 30 s
+  assert.ok(m.percent() < 100);
 });
