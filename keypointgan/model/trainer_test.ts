@@ -2,6 +2,8 @@ import { deepStrictEqual, ok } from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { BatchSource, disposeBatch } from "./batches.ts";
 import { pixelPyramid } from "./features.ts";
+import { decoder, keypointRegressor, poseEncoder } from "./networks.ts";
+import { renderSkeleton } from "./render.ts";
 import { Rng } from "./rng.ts";
 import { fakeDataset } from "./testing/fake_dataset.ts";
 import { tinyConfig } from "./testing/tiny_config.ts";
@@ -56,5 +58,25 @@ Deno.test("tf.memory().numTensors is the same after step 2 and step 20", () => {
   // The fake pools grow by one image per sample until full (50); account for that growth.
   const poolGrowth = 2 * (Math.min(50, 40) - Math.min(50, 4));
   deepStrictEqual(counts[1] - counts[0], poolGrowth);
+  t.dispose();
+});
+
+Deno.test("with the bottleneck, the reconstruction loss reaches Φ through η and β", () => {
+  // x̂ = Ψ(β(η(Φ(x))), x′): if β or η cut the gradient, Φ would learn from D alone.
+  const cfg = tinyConfig("keypointgan");
+  ok(cfg.flags.bottleneck, "keypointgan has the skeleton bottleneck");
+  const t = new Trainer(cfg, pixelPyramid(16));
+  const b = new BatchSource(ds, ds.prior).sample(2, new Rng(3));
+  const phi = t.store.trainable(["phi/"]);
+  const { value, grads } = tf.variableGrads(() => {
+    const y = poseEncoder(t.store, b.x, { training: true });
+    const s = renderSkeleton(keypointRegressor(t.store, y), cfg.edges, 16, cfg.render);
+    return t.rec.call(decoder(t.store, s, b.xCond, { training: true }), b.x);
+  }, phi);
+  const norms = Object.values(grads).map((g) => tf.norm(g).dataSync()[0]);
+  ok(norms.every(Number.isFinite), "finite gradients");
+  ok(norms.filter((n) => n > 0).length >= phi.length / 2, `non-zero on Φ: ${norms.join(", ")}`);
+  tf.dispose([value, ...Object.values(grads)]);
+  disposeBatch(b);
   t.dispose();
 });
