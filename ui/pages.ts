@@ -148,7 +148,10 @@ export function runsPage(runs: LedgerEntry[], all: LedgerEntry[], filter: RunFil
         rows,
       )
     }<button id="compare">compare the selected runs (2–${MAX_COMPARE})</button></form>`
-    : `<p>No runs match.</p>`;
+    : all.length
+    ? `<p>No runs match.</p>`
+    : `<p>No runs recorded in this store yet: <code>deno task smoke</code> (minutes) or ` +
+      `<code>deno task ablation</code> records one; <code>--store DIR</code> opens another store.</p>`;
   return layout(
     "Runs",
     `<p class="muted">${runs.length} of ${all.length} runs in the ledger (newest first). ` +
