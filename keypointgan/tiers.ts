@@ -9,6 +9,8 @@
  * @module
  */
 
+import type { AppearancePool } from "./model/arch.ts";
+
 /** The tier names accepted by `--tier` and the `tier` global. */
 export type TierName = "tiny" | "small" | "paper";
 export const TIER_NAMES: readonly TierName[] = ["tiny", "small", "paper"];
@@ -43,6 +45,8 @@ export interface Tier {
   readonly checkpointEvery: number;
   /** Steps between held-out error rows in metrics.jsonl (0 = off). */
   readonly evalEvery: number;
+  /** Ψ's appearance code of x′ (`train.appearancePool`; official `spatial`). */
+  readonly appearancePool: AppearancePool;
 }
 
 export const TIERS: Readonly<Record<TierName, Tier>> = {
@@ -61,6 +65,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     logEvery: 5,
     checkpointEvery: 10,
     evalEvery: 10,
+    appearancePool: "spatial",
   },
   small: {
     imageSize: 64,
@@ -77,6 +82,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     logEvery: 20,
     checkpointEvery: 100,
     evalEvery: 100,
+    appearancePool: "global",
   },
   paper: {
     imageSize: 128,
@@ -93,6 +99,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     logEvery: 100,
     checkpointEvery: 5000,
     evalEvery: 5000,
+    appearancePool: "spatial",
   },
 };
 
@@ -114,6 +121,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     logEvery: "several metric rows per smoke run",
     checkpointEvery: "exercises checkpoint/resume inside a smoke run",
     evalEvery: "exercises the held-out monitor",
+    appearancePool: "official spatial code",
   },
   small: {
     imageSize: "64 px: 4× fewer pixels than the paper, still 8×8 heatmaps",
@@ -137,6 +145,8 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     logEvery: "20 points per loss curve",
     checkpointEvery: "a kill loses at most about a minute of training",
     evalEvery: "a learning curve of the held-out error with 4 points (256 frames each)",
+    appearancePool:
+      "official avg_pool_style: a spatial code lets Ψ copy x's layout from x′ (oracle pose gain, docs/results.md)",
   },
   paper: {
     imageSize: "official loadSize/fineSize 128 (digest §2)",
@@ -154,6 +164,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     logEvery: "official print_freq is 10; 100 keeps metrics.jsonl small",
     checkpointEvery: "official save_latest_freq 5000",
     evalEvery: "with each checkpoint",
+    appearancePool: "official default (avg_pool_style off)",
   },
 };
 

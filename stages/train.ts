@@ -55,9 +55,10 @@ const params = z.strictObject({
   perceptualNet: z.enum(["pixels", "edges", "random", "vgg19"]).default("pixels"),
   /**
    * Ψ's appearance code of x′: `spatial` (official default) or `global` (the official
-   * `avg_pool_style`: pooled over space, so x's pose can only come through the skeleton).
+   * `avg_pool_style`: pooled over space, so x's pose can only come through the skeleton);
+   * unset → the tier's (small: global, paper: spatial).
    */
-  appearancePool: z.enum(APPEARANCE_POOLS).default("spatial"),
+  appearancePool: z.enum(APPEARANCE_POOLS).optional(),
   /** Converted TF.js VGG-19 model.json (for perceptualNet vgg19). */
   perceptualPath: z.string().default(""),
   /** Standard VGG with ReLU; the official forward pass has none (digest §2.5). */
@@ -78,7 +79,7 @@ export default defineStage({
   description:
     "train KeypointGAN (or an ablation variant / the supervised baseline) with checkpoints",
   params,
-  resolve: (p) => resolveTier(p, "steps", ["dScales", "dLayers", "evalEvery"]),
+  resolve: (p) => resolveTier(p, "steps", ["dScales", "dLayers", "evalEvery", "appearancePool"]),
   inputs: { data: { stage: "prepare_data" }, regressor: { stage: "pretrain_regressor" } },
   outputs: ["model/", "predictor/", "metrics.jsonl", "train.json", "timing.json"],
   volatile: ["timing.json"],

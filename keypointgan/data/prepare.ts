@@ -72,7 +72,7 @@ export const PREPARE_DEFAULTS = {
   texture: 0.5,
   noise: 0.01,
   poseRange: "wide",
-  background: "scene",
+  background: "black",
   supersample: 2,
   trainSubjects: 5,
   testSubjects: 2,
