@@ -6,6 +6,7 @@
  * @module
  */
 import type { DatasetKind } from "../keypointgan/data/types.ts";
+import { learningChart } from "./charts_learning.ts";
 import { keypointChart, trainingChart } from "./charts_runs.ts";
 import { ablationChart, activityChart, priorChart } from "./charts_tables.ts";
 import type { ChartBlock, EvaluationInput, PaperTable } from "./types.ts";
@@ -24,6 +25,7 @@ export function buildCharts(
     table("table4") ? ablationChart(inputs, table("table4")!) : null,
     priorChart(inputs),
     ...kinds.map((k) => keypointChart(inputs, k)),
+    ...kinds.map((k) => learningChart(inputs, k)),
     ...kinds.map((k) => trainingChart(inputs, k)),
   ].filter((c): c is ChartBlock => c !== null);
 }

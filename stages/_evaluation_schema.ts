@@ -82,6 +82,12 @@ export const evaluationRecordSchema = z.strictObject({
     step: z.array(num),
     values: z.record(z.string(), z.array(num.nullable())),
   }),
+  heldOut: z.strictObject({
+    metric: z.string(),
+    step: z.array(num),
+    error: z.array(num),
+    spread: z.array(num.nullable()),
+  }).optional(),
   figures: z.array(
     z.strictObject({
       file: z.string().regex(/^figures\/[\w.-]+\.png$/, "expected figures/<name>.png"),

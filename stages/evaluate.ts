@@ -12,7 +12,7 @@ import { z } from "zod";
 import { type ArtifactRef, defineStage } from "../pipeline/stage.ts";
 import { readDataset } from "../keypointgan/data/dataset_io.ts";
 import type { Dataset } from "../keypointgan/data/types.ts";
-import { condenseCurves, parseJsonLines } from "../keypointgan/eval/curves.ts";
+import { condenseCurves, heldOutCurve, parseJsonLines } from "../keypointgan/eval/curves.ts";
 import {
   scorePredictions,
   splitByName,
@@ -117,10 +117,9 @@ export default defineStage({
     const dataset = await readDataset(data.dir);
     const train = await readTrainJson(trained.dir, dataset);
     const curvesFile = join(trained.dir, "metrics.jsonl");
-    const curves = condenseCurves(
-      parseJsonLines(await Deno.readTextFile(curvesFile), curvesFile),
-      train.lossNames,
-    );
+    const rows = parseJsonLines(await Deno.readTextFile(curvesFile), curvesFile);
+    const curves = condenseCurves(rows, train.lossNames);
+    const heldOut = heldOutCurve(rows);
     const h = dataset.header, p = ctx.params;
     const fitSplit = splitByName(dataset, h.postprocessSplit);
     const fitIndices = stridedIndices(fitSplit.count, p.postprocessFrames);
@@ -185,6 +184,7 @@ export default defineStage({
       postprocess: scores.postprocess,
       collapse: scores.collapse,
       training: curves,
+      ...(heldOut ? { heldOut } : {}),
       figures,
       notes,
     };

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { TrainingCurves } from "./record.ts";
+import type { HeldOutCurve, TrainingCurves } from "./record.ts";
 
 /** Parses `metrics.jsonl`; a malformed line is an error naming the file and line. */
 export function parseJsonLines(text: string, file: string): Record<string, unknown>[] {
@@ -57,4 +57,19 @@ export function condenseCurves(
 /** Six significant digits: plenty for a chart, and keeps metrics.json small. */
 function round6(v: number): number {
   return Number(v.toPrecision(6));
+}
+
+/** The monitor's held-out rows of `metrics.jsonl` as a learning curve (null when none). */
+export function heldOutCurve(rows: readonly Record<string, unknown>[]): HeldOutCurve | null {
+  const metric = rows.some((r) => Number.isFinite(r.val_err_min)) ? "val_err_min" : "val_err";
+  const held = rows.filter((r) => Number.isFinite(r[metric]));
+  if (held.length === 0) return null;
+  return {
+    metric,
+    step: held.map((r) => r.step as number),
+    error: held.map((r) => round6(r[metric] as number)),
+    spread: held.map((
+      r,
+    ) => (Number.isFinite(r.val_spread) ? round6(r.val_spread as number) : null)),
+  };
 }

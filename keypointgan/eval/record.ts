@@ -41,6 +41,15 @@ export interface TrainingCurves {
   readonly values: Readonly<Record<string, readonly (number | null)[]>>;
 }
 
+/** Held-out error (and prediction spread) against the training step. */
+export interface HeldOutCurve {
+  readonly metric: string;
+  readonly step: readonly number[];
+  readonly error: readonly number[];
+  /** Spread of the predictions relative to the labels (null where not logged). */
+  readonly spread: readonly (number | null)[];
+}
+
 /** A qualitative figure written under `figures/`. */
 export interface FigureEntry {
   /** Path relative to the evaluation artifact, e.g. `figures/predictions.png`. */
@@ -117,6 +126,12 @@ export interface EvaluationRecord {
     readonly collapsed: boolean;
   };
   readonly training: TrainingCurves;
+  /**
+   * The learning curve: the held-out error the train stage's monitor logged every `evalEvery`
+   * steps (`metric`: `val_err_min` for the flip-invariant human protocol, else `val_err`) and
+   * the spread of those predictions. Absent when training logged none (or in older records).
+   */
+  readonly heldOut?: HeldOutCurve;
   readonly figures: readonly FigureEntry[];
   /** Honest remarks (e.g. which joints were unavailable, why a figure is missing). */
   readonly notes: readonly string[];
