@@ -3,7 +3,7 @@
  * the experiment left unset (null) from here, so cache keys hold effective values.
  *
  * - `tiny`: unit tests and the smoke experiment (seconds on the plain CPU backend).
- * - `small`: the embedded default on 2 CPU cores (the full ablation, 22 trainings, in about 1 h 15).
+ * - `small`: the embedded default on 2 CPU cores (docs/results.md has its wall times).
  * - `paper`: the official sizes (128×128, official widths, batch 16): meant for a GPU.
  *
  * @module
@@ -33,6 +33,8 @@ export interface Tier {
   readonly steps: number;
   /** η pretraining iterations on rendered prior skeletons. */
   readonly pretrainSteps: number;
+  /** η pretraining batch size (rendered prior skeletons per step). */
+  readonly pretrainBatch: number;
   /** Adam learning rate of every optimiser of `train`. */
   readonly lr: number;
   /** Learning-rate schedule of `train` (official: constant). */
@@ -59,6 +61,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     batch: 2,
     steps: 20,
     pretrainSteps: 20,
+    pretrainBatch: 2,
     lr: 2e-4,
     lrSchedule: "constant",
     pretrainLr: 2e-4,
@@ -74,14 +77,15 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     dScales: 1,
     dLayers: 3,
     batch: 8,
-    steps: 400,
-    pretrainSteps: 1000,
+    steps: 3000,
+    pretrainSteps: 1500,
+    pretrainBatch: 16,
     lr: 2e-4,
     lrSchedule: "constant",
     pretrainLr: 2e-4,
     logEvery: 20,
     checkpointEvery: 100,
-    evalEvery: 100,
+    evalEvery: 200,
     appearancePool: "global",
   },
   paper: {
@@ -93,6 +97,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     batch: 16,
     steps: 200_000,
     pretrainSteps: 580_000,
+    pretrainBatch: 16,
     lr: 2e-4,
     lrSchedule: "constant",
     pretrainLr: 2e-4,
@@ -115,6 +120,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     batch: "2 keeps BatchNorm statistics defined while staying fast",
     steps: "enough to see the reconstruction loss move in a test",
     pretrainSteps: "enough for a smoke run; η is not meant to be good",
+    pretrainBatch: "as batch",
     lr: "official 2e-4 (digest §5.1)",
     lrSchedule: "official constant",
     pretrainLr: "official 2e-4",
@@ -125,8 +131,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
   },
   small: {
     imageSize: "64 px: 4× fewer pixels than the paper, still 8×8 heatmaps",
-    width:
-      "eighth widths (4…64 channels): Ψ and D dominate a step; ~0.33 s/step with 2 jobs on 2 cores (docs/performance.md)",
+    width: "eighth widths (4…64 channels): Ψ and D dominate a step (docs/performance.md)",
     etaWidth:
       "quarter widths: η reads a 1-channel image, so a wider η is cheap and lowers its floor",
     dScales: "one 64 px scale: each extra scale adds a third of D's cost",
@@ -134,17 +139,18 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     batch:
       "8 (official 16): twice the steps for the same CPU time; BatchNorm statistics stay defined",
     steps:
-      "CPU budget: the ablation's 22 trainings in about an hour on 2 cores; at 400 steps D still wins; that phase ends after 800–1,500 steps (README, what matters)",
+      "long enough that KeypointGAN leaves the phase in which D wins and its held-out error falls below the mean pose's (docs/results.md); shorter runs measure untrained networks",
     pretrainSteps:
-      "CPU budget (9 pretrainings per ablation); not converged: η's floor in pretrain.json is 4.62 here, 2.74 after 8,000 steps of batch 16 (README, what matters)",
+      "the η of the learning runs in docs/results.md (batch 16 from experiments/ablation.jsonc); not converged: its floor in pretrain.json keeps falling with length",
+    pretrainBatch:
+      "official 16: η's steps are cheap (a 1-channel input), the η of docs/results.md's runs",
     lr:
-      "official 2e-4: 1e-3 and 5e-4 (cosine) did no better at this length; at 3,000 steps 5e-4 beat it in one run of two (README, what matters)",
+      "official 2e-4: the runs in docs/results.md learn with it; 5e-4 and cosine schedules gave no reliable gain on the earlier data",
     lrSchedule: "official constant",
-    pretrainLr:
-      "official 2e-4: 1e-3 cosine gave η a worse floor (3.15 vs 2.90, measured at commit 4333dc2)",
+    pretrainLr: "official 2e-4: 1e-3 cosine gave η a worse floor on the earlier data",
     logEvery: "20 points per loss curve",
     checkpointEvery: "a kill loses at most about a minute of training",
-    evalEvery: "a learning curve of the held-out error with 4 points (256 frames each)",
+    evalEvery: "a learning curve of the held-out error with 15 points (256 frames each)",
     appearancePool:
       "official avg_pool_style: a spatial code lets Ψ copy x's layout from x′ (oracle pose gain, docs/results.md)",
   },
@@ -158,6 +164,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     steps: "our choice: the official train.py never stops; 200k iterations at batch 16",
     pretrainSteps:
       "the released regressor checkpoint is named 580000_net_regressor.pth (digest §4)",
+    pretrainBatch: "official batch 16",
     lr: "official 2e-4, constant (digest §5.1)",
     lrSchedule: "official constant",
     pretrainLr: "official 2e-4",

@@ -66,7 +66,7 @@ export function resolveTier<P extends Record<string, unknown> & { tier: string }
   const fill = (k: string, v: unknown) => (out[k] = out[k] ?? v);
   fill("width", t.width);
   fill("etaWidth", t.etaWidth);
-  fill("batch", t.batch);
+  fill("batch", stepsKey === "pretrainSteps" ? t.pretrainBatch : t.batch);
   fill("steps", t[stepsKey]);
   const pretraining = stepsKey === "pretrainSteps";
   fill("lr", pretraining ? t.pretrainLr : t.lr);
