@@ -54,6 +54,7 @@ const train: TrainParams = {
   poolSize: 50,
   reconstruction: "perceptual",
   perceptualNet: "pixels",
+  appearancePool: "spatial",
   perceptualPath: "",
   vggRelu: false,
   vggChannelOrder: "bgr",
