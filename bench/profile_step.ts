@@ -110,7 +110,7 @@ if (import.meta.main) {
     console.log(
       `${tier} ${values.variant}: ${
         stepMs.toFixed(0)
-      } ms/step (median of nothing: mean of ${n} steps), kernels ${kernelMs.toFixed(0)} ms, load ${
+      } ms/step (mean of steps 2–${steps}), kernels ${kernelMs.toFixed(0)} ms, load ${
         Deno.loadavg().map((x) => x.toFixed(1)).join(" ")
       }`,
     );

@@ -92,7 +92,19 @@ export async function tierTwinSection(
     rec.row(section, "PyTorch twin", "skipped", why);
   }
   const twin = async (variant: string, threads: number) => {
-    const args = [TWIN, "--config", cfgPath!, "--variant", variant, "--steps", String(o.steps)];
+    // A time cap: under load PyTorch's 2 OpenMP threads can take 10 s per step, and the faster
+    // of its two thread counts is what the ratio uses (a capped run was the slower one).
+    const args = [
+      TWIN,
+      "--config",
+      cfgPath!,
+      "--variant",
+      variant,
+      "--steps",
+      String(o.steps),
+      "--max-seconds",
+      "15",
+    ];
     const r = await runChild<TwinResult>(
       PYTHON,
       [...args, "--threads", String(threads)],

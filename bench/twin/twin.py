@@ -387,6 +387,8 @@ def main():
     ap.add_argument("--variant", default="keypointgan")
     ap.add_argument("--steps", type=int, default=6)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-seconds", type=float, default=0,
+                    help="stop after this many seconds of steps (at least 2 steps; 0 = no limit)")
     ap.add_argument("--layout", choices=["cl", "nchw"], default="cl", help="channels_last or NCHW")
     ap.add_argument("--counts", action="store_true", help="print parameters per network and variant, no steps")
     o = ap.parse_args()
@@ -401,7 +403,9 @@ def main():
     twin = Twin(cfg["variants"][o.variant], mf)
     gen = torch.Generator().manual_seed(1)
     times = []
-    for _ in range(o.steps):
+    for i in range(o.steps):
+        if o.max_seconds > 0 and i >= 2 and sum(times) > o.max_seconds:
+            break
         b = twin.random_batch(gen)
         t0 = time.perf_counter()
         losses = twin.step(b)
