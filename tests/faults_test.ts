@@ -297,7 +297,12 @@ Deno.test({
         const train = entry.nodes.find((n) => n.stage === "train")!;
         assert.equal((await new Store(dir).verify(train.key)).status, "missing");
         // The stack is kept for whoever debugs it: in the node's log file.
-        assert.match(await Deno.readTextFile(train.log!), /✖ DivergedError: .*\n\s+at /);
+        const log = await Deno.readTextFile(train.log!);
+        assert.match(log, /✖ DivergedError: .*\n\s+at /);
+        // One backend line per run (issue 18 item 6); each process's description: the node log.
+        assert.equal(p.stderr.filter((l) => /^backend: native \(/.test(l)).length, 1);
+        assert.deepEqual(p.stderr.filter((l) => l.includes("[tf]")), []);
+        assert.match(log, /^\[tf\] backend: native /m);
       }
     } finally {
       await Deno.remove(dir, { recursive: true });
