@@ -8,13 +8,9 @@
  */
 import type { DatasetKind } from "../keypointgan/data/types.ts";
 import { SCHEMA, type Spec } from "./chart_common.ts";
-import { findConfigs, groupConfigs, measure, type MetricRef } from "./select.ts";
+import { headline } from "./claims.ts";
+import { groupConfigs, measure } from "./select.ts";
 import type { ChartBlock, EvaluationInput } from "./types.ts";
-
-function headline(kind: DatasetKind, predictor: MetricRef["predictor"]): MetricRef {
-  if (kind === "humans") return { protocol: "simplified_h36m", predictor, flip: "min" };
-  return { protocol: kind === "faces" ? "face_iod" : "cat_eyes", predictor };
-}
 
 /** Mean and sd over seeds at each logged step (steps every seed logged). */
 function seedStats(curves: readonly { step: readonly number[]; error: readonly number[] }[]) {

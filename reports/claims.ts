@@ -19,7 +19,10 @@ interface Quantity {
 }
 
 /** The headline metric of a dataset kind (flip-invariant for humans, as in Tables 1/4/5). */
-function headline(kind: DatasetKind, predictor: MetricRef["predictor"] = "model"): MetricRef {
+export function headline(
+  kind: DatasetKind,
+  predictor: MetricRef["predictor"] = "model",
+): MetricRef {
   if (kind === "humans") return { protocol: "simplified_h36m", predictor, flip: "min" };
   return { protocol: kind === "faces" ? "face_iod" : "cat_eyes", predictor };
 }
