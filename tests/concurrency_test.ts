@@ -8,12 +8,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { lines } from "../pipeline/channel.ts";
 import { readLedger } from "../pipeline/ledger.ts";
 import { Store } from "../pipeline/store.ts";
 import { checkPrerequisites } from "../keypointgan/prerequisites.ts";
+import { cli, type Proc } from "./fixtures/cli_process.ts";
 
-const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 /** The CLI's own first-run check (installs on a root apt machine, as the CLI would). */
 const why = await checkPrerequisites([{ stage: "train", params: { backend: "auto" } }], () => {});
 if (why) console.warn(`⚠ ${import.meta.url.split("/").pop()} skipped: ${why}`);
@@ -25,39 +24,6 @@ const VARIANTS = [
   "--variant",
   "supervised[prepare_data.dataset=cats]",
 ];
-
-interface Proc {
-  readonly child: Deno.ChildProcess;
-  readonly stderr: string[];
-  readonly done: Promise<number>;
-  waitFor(pattern: RegExp): Promise<void>;
-}
-
-function cli(args: string[]): Proc {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "run", ...args],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const stderr: string[] = [];
-  let ended = false;
-  const read = (async () => {
-    for await (const line of lines(child.stderr)) stderr.push(line);
-    ended = true;
-  })();
-  return {
-    child,
-    stderr,
-    done: read.then(() => child.status).then((s) => s.code),
-    async waitFor(pattern) {
-      while (!stderr.some((l) => pattern.test(l))) {
-        if (ended) throw new Error(`exited before printing ${pattern}:\n${stderr.join("\n")}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

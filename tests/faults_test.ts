@@ -12,16 +12,14 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { load, openStore, plan, run } from "../pipeline/api.ts";
-import { lines } from "../pipeline/channel.ts";
 import { readLedger } from "../pipeline/ledger.ts";
 import { openProject } from "../pipeline/project.ts";
 import { Store } from "../pipeline/store.ts";
 import { checkPrerequisites } from "../keypointgan/prerequisites.ts";
+import { cli } from "./fixtures/cli_process.ts";
 import { globals, registry } from "../stages/mod.ts";
 
-const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 /** The CLI's own first-run check (installs on a root apt machine, as the CLI would). */
 const why = await checkPrerequisites([{ stage: "train", params: { backend: "auto" } }], () => {});
 if (why) console.warn(`⚠ ${import.meta.url.split("/").pop()} skipped: ${why}`);
@@ -29,39 +27,6 @@ const VARIANT = "keypointgan[prepare_data.dataset=cats]";
 /** One chain of the smoke experiment: data, η, KeypointGAN on cats, evaluation, report. */
 const ARGS = ["smoke", "--variant", VARIANT, "--jobs", "1"];
 const project = openProject({ root: new URL("../", import.meta.url), registry, globals });
-
-interface Proc {
-  readonly child: Deno.ChildProcess;
-  readonly stderr: string[];
-  readonly done: Promise<number>;
-  waitFor(pattern: RegExp): Promise<void>;
-}
-
-function cli(args: string[]): Proc {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "run", ...args],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const stderr: string[] = [];
-  let ended = false;
-  const read = (async () => {
-    for await (const line of lines(child.stderr)) stderr.push(line);
-    ended = true;
-  })();
-  return {
-    child,
-    stderr,
-    done: read.then(() => child.status).then((s) => s.code),
-    async waitFor(pattern) {
-      while (!stderr.some((l) => pattern.test(l))) {
-        if (ended) throw new Error(`exited before printing ${pattern}:\n${stderr.join("\n")}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-  };
-}
 
 /** No stack frames, no error class names: what a user sees is the message. */
 function assertNoStack(stderr: string[]) {
