@@ -83,7 +83,13 @@ export async function initBackend(
   if (!BACKEND_NAMES.includes(want as BackendName)) {
     throw new Error(`unknown backend "${want}"; valid backends: ${BACKEND_NAMES.join(", ")}`);
   }
-  if (selected) return selected;
+  if (selected) {
+    // Something else in this process (a test, a notebook cell) may have switched TF.js to another
+    // backend since: a stage must run on the backend it records.
+    const name = TF_NAME[selected as Exclude<BackendName, "auto">];
+    if (name && tf.getBackend() !== name) await tf.setBackend(name);
+    return selected;
+  }
   if (want !== "auto") {
     const reason = await tryBackend(want as Exclude<BackendName, "auto">, false);
     if (reason) {
