@@ -26,6 +26,7 @@ import { parseArgs } from "node:util";
 import { readDataset } from "../keypointgan/data/dataset_io.ts";
 import { PairSampler, samplePrior } from "../keypointgan/data/pairs.ts";
 import type { Dataset } from "../keypointgan/data/types.ts";
+import { meanPose } from "../keypointgan/eval/baselines.ts";
 import { SKELETONS } from "../keypointgan/skeletons.ts";
 import { initBackend, tf } from "../keypointgan/tf.ts";
 import { Adam } from "../keypointgan/model/adam.ts";
@@ -67,14 +68,6 @@ export interface OracleResult {
   readonly seconds: number;
 }
 
-/** The mean keypoints `[K, 2]` of a split. */
-function meanPose(ds: Dataset): Float32Array {
-  const k2 = ds.header.numPoints * 2, n = ds.train.count;
-  const m = new Float64Array(k2);
-  for (let i = 0; i < n; i++) for (let j = 0; j < k2; j++) m[j] += ds.train.keypoints[i * k2 + j];
-  return Float32Array.from(m, (v) => v / n);
-}
-
 /** Run the oracle on a dataset in memory. */
 export function runOracle(ds: Dataset, o: OracleOptions): OracleResult {
   const t0 = performance.now();
@@ -82,7 +75,7 @@ export function runOracle(ds: Dataset, o: OracleOptions): OracleResult {
   const edges = SKELETONS[ds.header.kind].edges;
   const render = { ...DEFAULT_RENDER, sigma: o.sigma };
   const net = offlineFeatureNet(o.features, S);
-  const mean = meanPose(ds);
+  const mean = meanPose(ds.train.keypoints, ds.train.count, K);
   const skeleton = (c: Condition, truth: Float32Array, n: number, rng: Rng): tf.Tensor4D =>
     tf.tidy(() => {
       if (c === "empty") return tf.fill([n, S, S, 1], -1) as tf.Tensor4D;
