@@ -7,6 +7,7 @@
  * @module
  */
 import type { DatasetKind } from "../keypointgan/data/types.ts";
+import { mean, sampleSd } from "../keypointgan/eval/stats.ts";
 import { SCHEMA, type Spec } from "./chart_common.ts";
 import { headline } from "./claims.ts";
 import { groupConfigs, measure } from "./select.ts";
@@ -21,13 +22,7 @@ function seedStats(curves: readonly { step: readonly number[]; error: readonly n
   return [...byStep.entries()].filter(([, v]) => v.length === curves.length).sort(([a], [b]) =>
     a - b
   )
-    .map(([step, v]) => {
-      const mean = v.reduce((a, b) => a + b, 0) / v.length;
-      const sd = v.length > 1
-        ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1))
-        : 0;
-      return { step, mean, sd, seeds: v.length };
-    });
+    .map(([step, v]) => ({ step, mean: mean(v), sd: sampleSd(v) ?? 0, seeds: v.length }));
 }
 
 /** Held-out error vs step per variant with the mean-pose and supervised lines, or null. */
@@ -59,8 +54,10 @@ export function learningChart(
   }
   if (lines.length === 0) return null;
   const rules: Spec[] = [];
-  const mean = measure(configs, { kind, variant: "keypointgan" }, headline(kind, "mean_pose"));
-  if (mean.status === "measured") rules.push({ series: "mean pose (test)", error: mean.mean });
+  const meanPose = measure(configs, { kind, variant: "keypointgan" }, headline(kind, "mean_pose"));
+  if (meanPose.status === "measured") {
+    rules.push({ series: "mean pose (test)", error: meanPose.mean });
+  }
   const sup = measure(configs, { kind, variant: "supervised" }, headline(kind, "model"));
   if (sup.status === "measured") rules.push({ series: "supervised Φ∘η (test)", error: sup.mean });
   const color = {
