@@ -67,6 +67,14 @@ const params = z.strictObject({
   vggChannelOrder: z.enum(["bgr", "rgb"]).default("bgr"),
   /** EMA factor of the perceptual normalisers (official 0.99). */
   emaMu: z.number().min(0).max(1).default(0.99),
+  /**
+   * Instance noise on D's inputs (not in the official code; 0 = off, the official default): sd at
+   * step 0, annealed linearly to 0 by `dNoiseSteps`. Why: Φ escapes the phase where D separates
+   * its outputs perfectly sooner (docs/results.md).
+   */
+  dNoise: z.number().min(0).default(0),
+  /** Steps over which dNoise anneals to 0 (0 = the whole training). */
+  dNoiseSteps: z.int().min(0).default(0),
   /** Steps between held-out error rows in metrics.jsonl (tier; 0 = off; a multiple of logEvery). */
   evalEvery: z.int().min(0).optional(),
   /** Test frames (evenly spaced) the held-out monitor predicts on. */

@@ -74,6 +74,8 @@ export interface TrainParams extends CommonParams {
   vggRelu: boolean;
   vggChannelOrder: "bgr" | "rgb";
   emaMu: number;
+  dNoise: number;
+  dNoiseSteps: number;
   evalEvery: number;
   evalFrames: number;
 }
@@ -276,6 +278,7 @@ export async function runTrain(
     reconstruction: p.reconstruction,
     emaMu: p.emaMu,
     finetuneEta: p.finetuneEta,
+    dNoise: { sigma: p.dNoise, steps: p.dNoiseSteps > 0 ? p.dNoiseSteps : p.steps },
     seed: p.seed,
   }, features);
   const timing: number[][] = [];

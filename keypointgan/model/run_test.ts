@@ -51,6 +51,8 @@ const train: TrainParams = {
   etaReal: 0.9,
   etaFake: 0.1,
   finetuneEta: true,
+  dNoise: 0,
+  dNoiseSteps: 0,
   poolSize: 50,
   reconstruction: "perceptual",
   perceptualNet: "pixels",

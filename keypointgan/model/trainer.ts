@@ -61,6 +61,13 @@ export interface TrainerConfig {
   readonly emaMu: number;
   /** Fine-tune η during training (official `finetune_regressor: True`). */
   readonly finetuneEta: boolean;
+  /**
+   * Instance noise on D's skeleton inputs (not in the official code; 0 = off): Gaussian noise of
+   * sd `sigma` × (1 − t / steps) is added to every image D sees (ȳ and y, in the G and D steps),
+   * so that D cannot separate the two distributions perfectly early on and its gradient to Φ
+   * stays informative (Sønderby et al. 2017; Arjovsky & Bottou 2017).
+   */
+  readonly dNoise?: { readonly sigma: number; readonly steps: number };
   readonly seed: number;
 }
 
@@ -165,7 +172,7 @@ export class Trainer {
         ? renderSkeleton(keypointRegressor(this.store, y), edges, arch.imageSize, render)
         : y;
       const xHat = decoder(this.store, psiIn, cond, TRAIN, arch.appearancePool); // [B, S, S, 3]
-      parts.g_adv = lsgan(discriminator(this.store, y, arch), 1);
+      parts.g_adv = lsgan(discriminator(this.store, this.#noisy(y, "g"), arch), 1);
       parts.g_rec = this.rec.call(xHat, b.x);
       let total: tf.Scalar = tf.add(tf.mul(parts.g_adv, w.adv), tf.mul(parts.g_rec, w.rec));
       if (flags.secondCycle !== "none") {
@@ -194,6 +201,24 @@ export class Trainer {
     return { y, xTilde: xTilde as tf.Tensor4D | null };
   }
 
+  /** Sd of D's instance noise at this iteration (0 when off or annealed away). */
+  get dNoiseSigma(): number {
+    const n = this.cfg.dNoise;
+    if (!n || n.sigma <= 0 || n.steps <= 0) return 0;
+    return n.sigma * Math.max(0, 1 - (this.iteration - 1) / n.steps);
+  }
+
+  /**
+   * `t` plus instance noise for D (`[B, S, S, 1]`), or `t` itself when off. The noise is seeded
+   * by (seed, iteration, use), so a resumed run draws the same noise without checkpointed state.
+   */
+  #noisy(t: tf.Tensor4D, use: "g" | "real" | "fake"): tf.Tensor4D {
+    const sigma = this.dNoiseSigma;
+    if (sigma === 0) return t;
+    const rng = Rng.derive(this.cfg.seed, `dnoise/${this.iteration}/${use}`);
+    return tf.add(t, tf.tensor4d(rng.normals(t.size, 0, sigma), t.shape));
+  }
+
   #dStep(
     b: Batch,
     yBar: tf.Tensor4D,
@@ -209,8 +234,8 @@ export class Trainer {
     this.#update("d", ["d/", "db/"], lr, () => {
       parts.d = tf.keep(
         discriminatorLoss(
-          discriminator(this.store, yBar, arch),
-          discriminator(this.store, fakeY, arch),
+          discriminator(this.store, this.#noisy(yBar, "real"), arch),
+          discriminator(this.store, this.#noisy(fakeY, "fake"), arch),
         ),
       );
       if (!fakeX) return tf.clone(parts.d);
