@@ -73,6 +73,11 @@ const params = z.strictObject({
    * its outputs perfectly sooner (docs/results.md).
    */
   dNoise: z.number().min(0).default(0),
+  /**
+   * D's last layer sees the minibatch sd of its features (ProGAN; not in the official code,
+   * false = official): a Φ drawing one skeleton for every image is told apart from the prior.
+   */
+  dMinibatchStd: z.boolean().default(false),
   /** Steps over which dNoise anneals to 0 (0 = the whole training). */
   dNoiseSteps: z.int().min(0).default(0),
   /** Steps between held-out error rows in metrics.jsonl (tier; 0 = off; a multiple of logEvery). */

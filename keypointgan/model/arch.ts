@@ -29,6 +29,12 @@ export interface ArchConfig {
    * so the pose of x can only come through the skeleton. Absent = `spatial`.
    */
   readonly appearancePool?: AppearancePool;
+  /**
+   * D's last layer also sees the minibatch standard deviation of its features (Karras et al.
+   * 2018), so a Φ that draws one skeleton for every image is told apart from the varied prior
+   * batch. Not in the official code; absent = off.
+   */
+  readonly dMinibatchStd?: boolean;
 }
 
 /** Ψ's appearance code: a spatial map (official default) or globally pooled (`avg_pool_style`). */

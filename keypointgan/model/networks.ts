@@ -140,6 +140,7 @@ function initPatchGan(
   cfg: ArchConfig,
   inC: number,
   rng: Rng,
+  minibatchStd = false,
 ): void {
   const ndf = ch(cfg, 64);
   let c = inC;
@@ -148,27 +149,48 @@ function initPatchGan(
     initConv(store, `${prefix}/conv${n}`, 4, c, o, true, rng);
     c = o;
   }
-  initConv(store, `${prefix}/out`, 4, c, 1, true, rng);
+  initConv(store, `${prefix}/out`, 4, c + (minibatchStd ? 1 : 0), 1, true, rng);
 }
 
-function patchGan(store: ParamStore, prefix: string, x: tf.Tensor4D, nLayers: number): tf.Tensor4D {
+function patchGan(
+  store: ParamStore,
+  prefix: string,
+  x: tf.Tensor4D,
+  nLayers: number,
+  minibatchStd = false,
+): tf.Tensor4D {
   let h = leakyRelu(conv2d(store, `${prefix}/conv0`, x, 2, 1));
   for (let n = 1; n <= nLayers; n++) {
     h = leakyRelu(instanceNorm(conv2d(store, `${prefix}/conv${n}`, h, n < nLayers ? 2 : 1, 1)));
   }
+  if (minibatchStd) h = tf.concat([h, batchStdChannel(h)], 3);
   return conv2d(store, `${prefix}/out`, h, 1, 1);
+}
+
+/**
+ * The minibatch standard deviation feature (ProGAN): per position and channel the sd over the
+ * batch, averaged to one number and tiled as an extra channel. `[B, P, P, C]` → `[B, P, P, 1]`.
+ */
+export function batchStdChannel(h: tf.Tensor4D): tf.Tensor4D {
+  const [b, p, q] = h.shape;
+  const centred = tf.sub(h, tf.mean(h, 0, true));
+  const sd = tf.sqrt(tf.add(tf.mean(tf.square(centred), 0), 1e-8)); // [P, P, C]
+  return tf.broadcastTo(tf.reshape(tf.mean(sd), [1, 1, 1, 1]), [b, p, q, 1]);
 }
 
 /** D — multi-scale PatchGAN on skeleton images (digest §2.4): 3 independent copies by default. */
 export function initDiscriminator(store: ParamStore, cfg: ArchConfig, rng: Rng): void {
-  for (let s = 0; s < cfg.dScales; s++) initPatchGan(store, `d/s${s}`, cfg, 1, rng);
+  for (let s = 0; s < cfg.dScales; s++) {
+    initPatchGan(store, `d/s${s}`, cfg, 1, rng, cfg.dMinibatchStd ?? false);
+  }
 }
 
 /** D: `[B, S, S, 1]` → one patch map per scale (`[B, 14, 14, 1]`, `[B, 6, 6, 1]`, `[B, 2, 2, 1]` at 128). */
 export function discriminator(store: ParamStore, y: tf.Tensor4D, cfg: ArchConfig): tf.Tensor4D[] {
   const out: tf.Tensor4D[] = [];
   for (let s = 0; s < cfg.dScales; s++) {
-    out.push(patchGan(store, `d/s${s}`, downsampleBilinear(y, 2 ** s), cfg.dLayers));
+    const ys = downsampleBilinear(y, 2 ** s);
+    out.push(patchGan(store, `d/s${s}`, ys, cfg.dLayers, cfg.dMinibatchStd ?? false));
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { tf } from "../tf.ts";
 import type { ArchConfig } from "./arch.ts";
 import {
+  batchStdChannel,
   decoder,
   discriminator,
   imageDiscriminator,
@@ -65,4 +66,31 @@ Deno.test("paper-size D gives 14×14, 6×6 and 2×2 patch maps", () => {
     ]]);
   });
   store.dispose();
+});
+
+Deno.test("D's minibatch-sd channel: zero for a batch of one repeated image, one extra weight row", () => {
+  const same = tf.tile(tf.randomUniform([1, 4, 4, 3], 0, 1, "float32", 3), [
+    4,
+    1,
+    1,
+    1,
+  ]) as tf.Tensor4D;
+  const varied = tf.randomUniform([4, 4, 4, 3], 0, 1, "float32", 4) as tf.Tensor4D;
+  const a = batchStdChannel(same);
+  const b = batchStdChannel(varied);
+  assertEquals(a.shape, [4, 4, 4, 1]);
+  assertEquals(Math.abs(a.dataSync()[0] - 1e-4) < 1e-5, true, `repeated batch: ${a.dataSync()[0]}`);
+  assertEquals(b.dataSync()[0] > 0.1, true, `varied batch: ${b.dataSync()[0]}`);
+  const plain = new ParamStore();
+  const withSd = new ParamStore();
+  initAll(plain, TINY, new Rng(1));
+  initAll(withSd, { ...TINY, dMinibatchStd: true }, new Rng(1));
+  const outC = (st: ParamStore) => st.count("d/s0/out");
+  assertEquals(outC(withSd) - outC(plain), 16, "4×4 kernel × 1 extra input channel");
+  const y = tf.randomUniform([2, 32, 32, 1], -1, 1, "float32", 5) as tf.Tensor4D;
+  const [d] = discriminator(withSd, y, { ...TINY, dMinibatchStd: true });
+  assertEquals(d.shape, discriminator(plain, y, TINY)[0].shape);
+  tf.dispose([same, varied, a, b, y, d]);
+  plain.dispose();
+  withSd.dispose();
 });

@@ -75,6 +75,7 @@ export interface TrainParams extends CommonParams {
   vggChannelOrder: "bgr" | "rgb";
   emaMu: number;
   dNoise: number;
+  dMinibatchStd: boolean;
   dNoiseSteps: number;
   evalEvery: number;
   evalFrames: number;
@@ -256,6 +257,7 @@ export async function runTrain(
     dLayers: p.dLayers,
     imageDiscriminator: flags.secondCycle !== "none" && !flags.supervised,
     appearancePool: p.appearancePool,
+    ...(p.dMinibatchStd ? { dMinibatchStd: true } : {}),
   };
   validateArch(arch);
   const features = await featureNet(p, arch.imageSize);

@@ -52,6 +52,7 @@ const train: TrainParams = {
   etaFake: 0.1,
   finetuneEta: true,
   dNoise: 0,
+  dMinibatchStd: false,
   dNoiseSteps: 0,
   poolSize: 50,
   reconstruction: "perceptual",
