@@ -91,5 +91,5 @@ Deno.test("reports/ import no TF.js", () => {
 
 Deno.test("the scanner sees the rules' subjects (guards against an empty scan)", () => {
   assert.ok(under("pipeline").some((i) => i.target === "zod"));
-  assert.ok(all.some((i) => i.file === "main.ts" && i.target === "pipeline/cli.ts"));
+  assert.ok(all.some((i) => i.file === "main.ts" && i.target === "cli/dispatch.ts"));
 });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeState, load, nodeOf, openStore, plan, run } from "../pipeline/mod.ts";
 import { collectGarbage } from "../pipeline/gc.ts";
-import { reachableKeys } from "../pipeline/cli_gc.ts";
+import { reachableKeys } from "../cli/gc.ts";
 import { openProject } from "../pipeline/project.ts";
 import { copyFixtureProject, fixtureProject, tempStore } from "./fixtures/project.ts";
 import { globals } from "./fixtures/stages/mod.ts";

@@ -6,15 +6,15 @@
  *
  * @module
  */
-import type { RunFlags } from "./cli_args.ts";
-import { IssueList } from "./errors.ts";
-import type { Experiment } from "./experiment.ts";
-import type { Plan } from "./plan.ts";
-import type { Project } from "./project.ts";
-import { type InterruptPolicy, SlurmExecutor } from "./slurm.ts";
-import type { SlurmConfig } from "./slurm_args.ts";
-import { missingTools, REQUIRED_TOOLS } from "./slurm_cli.ts";
-import type { Store } from "./store.ts";
+import type { RunFlags } from "./run_flags.ts";
+import { IssueList } from "../pipeline/errors.ts";
+import type { Experiment } from "../pipeline/experiment.ts";
+import type { Plan } from "../pipeline/plan.ts";
+import type { Project } from "../pipeline/project.ts";
+import { type InterruptPolicy, SlurmExecutor } from "../pipeline/slurm.ts";
+import type { SlurmConfig } from "../pipeline/slurm_args.ts";
+import { missingTools, REQUIRED_TOOLS } from "../pipeline/slurm_cli.ts";
+import type { Store } from "../pipeline/store.ts";
 
 /** Where the run's nodes go. */
 export type ExecutorChoice =

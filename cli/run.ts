@@ -5,19 +5,19 @@
  *
  * @module
  */
-import { load, openStore, plan as planExperiment, run as runPlanned } from "./api.ts";
-import { type RunFlags } from "./cli_args.ts";
-import { displays, failures, planHeader, planTable, summary } from "./cli_output.ts";
-import { gcReport, reachableKeys } from "./cli_gc.ts";
-import { collectGarbage } from "./gc.ts";
-import type { Plan } from "./plan.ts";
-import type { Project } from "./project.ts";
-import { progressView } from "./progress.ts";
-import { etaHistory } from "./eta_history.ts";
-import { readLedger } from "./ledger.ts";
-import { IssueList } from "./errors.ts";
-import { chooseExecutor, slurmExecutor } from "./cli_slurm.ts";
-import { describeSlurm } from "./slurm_args.ts";
+import { load, openStore, plan as planExperiment, run as runPlanned } from "../pipeline/api.ts";
+import { type RunFlags } from "./run_flags.ts";
+import { displays, failures, planHeader, planTable, summary } from "./run_output.ts";
+import { gcReport, reachableKeys } from "./gc.ts";
+import { collectGarbage } from "../pipeline/gc.ts";
+import type { Plan } from "../pipeline/plan.ts";
+import type { Project } from "../pipeline/project.ts";
+import { progressView } from "../pipeline/progress.ts";
+import { etaHistory } from "../pipeline/eta_history.ts";
+import { readLedger } from "../pipeline/ledger.ts";
+import { IssueList } from "../pipeline/errors.ts";
+import { chooseExecutor, slurmExecutor } from "./executor_choice.ts";
+import { describeSlurm } from "../pipeline/slurm_args.ts";
 
 /** Options that differ between `run` and `report`. */
 export interface RunMode {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { isCachedDeno, stableDeno, storeDir } from "./notebook_command.ts";
+import { isCachedDeno, stableDeno, storeDir } from "./notebook.ts";
 
 Deno.test("notebook: a deno in npx's cache is not what the kernelspec should start", async () => {
   const npx = "/home/u/.npm/_npx/7a40be787520bede/node_modules/deno/deno";
@@ -28,7 +28,7 @@ Deno.test("notebook: --execute writes into the store it was given, not ./.cache"
 });
 
 Deno.test("notebook: a misspelt flag is a usage error with a suggestion (exit 2)", async () => {
-  const { run } = await import("./notebook_command.ts");
+  const { run } = await import("./notebook.ts");
   const lines: string[] = [], error = console.error;
   console.error = (...a: unknown[]) => void lines.push(a.join(" "));
   try {

@@ -11,7 +11,7 @@
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ExperimentError, parseCommandArgs, STORE_ENV } from "../pipeline/mod.ts";
-import { EXPERIMENT_ENV, Lab } from "./lab.ts";
+import { EXPERIMENT_ENV, Lab } from "../lab/lab.ts";
 import {
   executeNotebook,
   findJupyter,
@@ -19,7 +19,7 @@ import {
   kernelStatus,
   outputsOf,
   readCells,
-} from "./jupyter.ts";
+} from "../lab/jupyter.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** The notebooks, in the order to read them. */

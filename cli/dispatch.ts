@@ -5,15 +5,15 @@
  *
  * @module
  */
-import { type Preflight, runCommand } from "./cli_run.ts";
-import { parseRunFlags } from "./cli_args.ts";
-import { runsCommand } from "./cli_runs.ts";
-import { gcCommand } from "./cli_gc.ts";
+import { type Preflight, runCommand } from "./run.ts";
+import { parseRunFlags } from "./run_flags.ts";
+import { runsCommand } from "./runs.ts";
+import { gcCommand } from "./gc.ts";
 import { execNodeCommand } from "./exec_node.ts";
-import { ExperimentError, formatIssue } from "./errors.ts";
-import { openProject, type ProjectConfig } from "./project.ts";
-import { RUN_USAGE, USAGE } from "./cli_usage.ts";
-import { flagIssue } from "./cli_flags.ts";
+import { ExperimentError, formatIssue } from "../pipeline/errors.ts";
+import { openProject, type ProjectConfig } from "../pipeline/project.ts";
+import { RUN_USAGE, USAGE } from "./usage.ts";
+import { flagIssue } from "../pipeline/cli_flags.ts";
 
 /** A command another room adds (e.g. `summary`, `predict`, `notebook`). */
 export interface ExtraCommand {
