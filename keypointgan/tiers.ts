@@ -9,7 +9,9 @@
  * @module
  */
 
-import type { AppearancePool } from "./model/arch.ts";
+/** Ψ's appearance code: a spatial map (official default) or globally pooled (`avg_pool_style`). */
+export type AppearancePool = "spatial" | "global";
+export const APPEARANCE_POOLS: readonly AppearancePool[] = ["spatial", "global"];
 
 /** The tier names accepted by `--tier` and the `tier` global. */
 export type TierName = "tiny" | "small" | "paper";

@@ -23,8 +23,8 @@ export {
   type Issue,
   StageFailedError,
 } from "./errors.ts";
-export type { Plan, PlanNode, PlanOptions } from "./plan.ts";
-export { describeState, type NodeState, type Reason } from "./state.ts";
+export type { NodeState, Plan, PlanNode, PlanOptions, Reason } from "./plan.ts";
+export { describeState } from "./state.ts";
 export { type FailureRecord, Store, STORE_ENV, type Verified } from "./store.ts";
 export type { Manifest, NodeSpec } from "./manifest.ts";
 export { type Executor, InProcessExecutor } from "./executor.ts";

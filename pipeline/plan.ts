@@ -20,7 +20,7 @@ import { type NodeSpec, type SpecInput, STORE_FORMAT } from "./manifest.ts";
 import type { Project, StageLevel } from "./project.ts";
 import { EXPERIMENT_LEVEL } from "./store_index.ts";
 import { hint } from "./suggest.ts";
-import type { NodeState } from "./state.ts";
+import type { StageSummary } from "./stage.ts";
 
 /** One unit of work: a stage with fixed params and inputs. */
 export interface PlanNode {
@@ -41,6 +41,32 @@ export interface PlanNode {
   /** Cached or will run (and why); set by `explainPlan`. */
   state: NodeState;
 }
+
+/** Why a node will run. */
+export type Reason =
+  | { readonly kind: "new" }
+  | { readonly kind: "missing" }
+  | { readonly kind: "forced" }
+  | { readonly kind: "corrupt"; readonly detail: string }
+  | { readonly kind: "failed"; readonly error: string }
+  | { readonly kind: "version"; readonly from: number; readonly to: number }
+  | {
+    readonly kind: "params";
+    readonly changes: readonly { param: string; from: unknown; to: unknown }[];
+  }
+  | {
+    readonly kind: "code";
+    readonly files: readonly string[];
+    readonly packages: readonly string[];
+  }
+  | { readonly kind: "input"; readonly inputs: readonly string[] }
+  /** The last result was made without some partial fan-in inputs (they failed or were skipped). */
+  | { readonly kind: "partial"; readonly missing: number };
+
+/** A node's state before running. */
+export type NodeState =
+  | { readonly status: "cached"; readonly runId: string; readonly summary: StageSummary }
+  | { readonly status: "run"; readonly reasons: readonly Reason[]; readonly resumes: boolean };
 
 /** The DAG of an experiment, nodes in topological order. */
 export interface Plan {

@@ -8,37 +8,10 @@
  */
 import { canonicalJson } from "./hash.ts";
 import { EXPERIMENT_LEVEL, readIndex } from "./store_index.ts";
-import type { Plan, PlanNode } from "./plan.ts";
+import type { NodeState, Plan, PlanNode, Reason } from "./plan.ts";
 import type { Store } from "./store.ts";
 import { IssueList } from "./errors.ts";
 import { hint } from "./suggest.ts";
-import type { StageSummary } from "./stage.ts";
-
-/** Why a node will run. */
-export type Reason =
-  | { readonly kind: "new" }
-  | { readonly kind: "missing" }
-  | { readonly kind: "forced" }
-  | { readonly kind: "corrupt"; readonly detail: string }
-  | { readonly kind: "failed"; readonly error: string }
-  | { readonly kind: "version"; readonly from: number; readonly to: number }
-  | {
-    readonly kind: "params";
-    readonly changes: readonly { param: string; from: unknown; to: unknown }[];
-  }
-  | {
-    readonly kind: "code";
-    readonly files: readonly string[];
-    readonly packages: readonly string[];
-  }
-  | { readonly kind: "input"; readonly inputs: readonly string[] }
-  /** The last result was made without some partial fan-in inputs (they failed or were skipped). */
-  | { readonly kind: "partial"; readonly missing: number };
-
-/** A node's state before running. */
-export type NodeState =
-  | { readonly status: "cached"; readonly runId: string; readonly summary: StageSummary }
-  | { readonly status: "run"; readonly reasons: readonly Reason[]; readonly resumes: boolean };
 
 /** Options of `explainPlan`. */
 export interface ExplainOptions {

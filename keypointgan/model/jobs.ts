@@ -14,7 +14,7 @@ import type { Monitor } from "./monitor.ts";
 import { initKeypointRegressor, keypointRegressor } from "./networks.ts";
 import { ParamStore } from "./params.ts";
 import { type RenderOptions, renderSkeleton } from "./render.ts";
-import { Rng, type RngState } from "./rng.ts";
+import { Rng, type RngState } from "../rng.ts";
 import { lrAt, type LrSchedule } from "./schedule.ts";
 import type { Trainer } from "./trainer.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { tf } from "../tf.ts";
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../rng.ts";
 
 export class FakePool {
   readonly size: number;

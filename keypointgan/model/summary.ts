@@ -8,7 +8,7 @@
 import { getTier, type Tier, type TierName } from "../tiers.ts";
 import { initAll } from "./networks.ts";
 import { ParamStore } from "./params.ts";
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 
 /** Official counts (digest §12) for the paper-tier comparison. */
 export const OFFICIAL_COUNTS: Record<string, number> = {

@@ -25,7 +25,7 @@ import { ParamStore } from "./params.ts";
 import { FakePool } from "./pool.ts";
 import { type ReconstructionKind, ReconstructionLoss } from "./reconstruction.ts";
 import { type RenderOptions, renderSkeleton } from "./render.ts";
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 import { lrAt, type LrSchedule } from "./schedule.ts";
 import type { VariantFlags } from "./variants.ts";
 
