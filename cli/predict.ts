@@ -20,7 +20,7 @@ import {
   formatPredictions,
   predictFiles,
   predictionsJson,
-} from "../keypointgan/predict/predict.ts";
+} from "../keypointgan/predict/predict_files.ts";
 import { ModelRefError, resolveModel } from "./resolve_model.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;

@@ -34,11 +34,11 @@ import { compare, type Comparison } from "./compare.ts";
 import { JUPYTER_DISPLAY, labHtml, type MimeBundle, show } from "./display.ts";
 import { type ArtifactHandle, handleFor, type HandleOf } from "./handles.ts";
 import { PlanView } from "./plan_view.ts";
-import { ProgressLine } from "./progress.ts";
-import { type RunSelector, selectRun } from "./select.ts";
+import { ProgressLine } from "./cell_progress.ts";
+import { type RunSelector, selectRun } from "./run_selector.ts";
 import { esc } from "../reports/html.ts";
 
-export type { RunSelector } from "./select.ts";
+export type { RunSelector } from "./run_selector.ts";
 export { show } from "./display.ts";
 
 /** Environment variable naming the experiment the notebooks open (CI sets `smoke`). */

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import type { Dataset, Split } from "../keypointgan/data/types.ts";
-import { gatherRows, subsetSplit } from "../keypointgan/eval/evaluate.ts";
+import { gatherRows, subsetSplit } from "../keypointgan/eval/score.ts";
 import {
   editingFigure,
   type FigureFrames,

@@ -18,7 +18,7 @@ import {
   splitByName,
   stridedIndices,
   subsetSplit,
-} from "../keypointgan/eval/evaluate.ts";
+} from "../keypointgan/eval/score.ts";
 import type { EvaluationRecord } from "../keypointgan/eval/record.ts";
 import { loadTrainedModel, predictKeypoints } from "../keypointgan/model/infer.ts";
 import { type BackendName, initBackend } from "../keypointgan/tf.ts";

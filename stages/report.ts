@@ -23,7 +23,7 @@ import { renderTablesCsv } from "../reports/render_csv.ts";
 import { renderTablesMarkdown } from "../reports/render_markdown.ts";
 import { renderTablesText } from "../reports/render_text.ts";
 import { type FigureMode, figureRefs } from "../reports/figure_select.ts";
-import { buildReport, missingLines, provenanceRows } from "../reports/report.ts";
+import { buildReport, missingLines, provenanceRows } from "../reports/assemble.ts";
 import { realDataSection } from "../reports/real_data.ts";
 import { renderSvg } from "../reports/svg.ts";
 import type { EvaluationInput, FigureBlock } from "../reports/types.ts";

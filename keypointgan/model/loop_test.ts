@@ -2,7 +2,7 @@ import { deepStrictEqual, ok, rejects } from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { BatchSource } from "./batches.ts";
 import { pixelPyramid } from "./features.ts";
-import { GanJob, type Job } from "./jobs.ts";
+import { GanJob, type Job } from "./training_jobs.ts";
 import { DivergedError, runLoop } from "./loop.ts";
 import { decoder, keypointRegressor, poseEncoder } from "./networks.ts";
 import { renderSkeleton } from "./render.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Dataset, Split } from "../data/types.ts";
 import { condenseCurves, parseJsonLines } from "./curves.ts";
-import { gatherRows, scorePredictions, stridedIndices } from "./evaluate.ts";
+import { gatherRows, scorePredictions, stridedIndices } from "./score.ts";
 
 /** A tiny cats dataset whose keypoints are random-ish but deterministic. */
 function catSplit(count: number, offset: number): Split {

@@ -1,5 +1,5 @@
 /**
- * The optional C helper (`helper.c`): compiled at first use with the system C compiler when
+ * The optional C helper (`c_kernels.c`): compiled at first use with the system C compiler when
  * one is available, cached by content hash, and loaded through `Deno.dlopen`. It makes the
  * conv data movement (im2col/col2im) about 5× faster than the JS versions in `prims_js.ts`,
  * which remain the fallback: a compiler is never required.
@@ -126,9 +126,9 @@ function tryLoadHelper(blasPath: string, threads: number, chunkFloats: number): 
   const here = dirname(fileURLToPath(import.meta.url));
   let source: string;
   try {
-    source = Deno.readTextFileSync(join(here, "helper.c"));
+    source = Deno.readTextFileSync(join(here, "c_kernels.c"));
   } catch (e) {
-    return { reason: `cannot read helper.c (${firstLine(e)})` };
+    return { reason: `cannot read c_kernels.c (${firstLine(e)})` };
   }
   const flags = [
     "-O3",

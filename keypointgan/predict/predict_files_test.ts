@@ -10,7 +10,12 @@ import {
   toImagePixels,
 } from "./image.ts";
 import { loadPosePredictor, ModelLoadError, type PosePredictor } from "./model.ts";
-import { collectInputs, formatPredictions, predictFiles, predictionsJson } from "./predict.ts";
+import {
+  collectInputs,
+  formatPredictions,
+  predictFiles,
+  predictionsJson,
+} from "./predict_files.ts";
 import { writeFixtureModel } from "./testing/fixture_model.ts";
 
 /** A W×H RGBA image, black with one white pixel at (px, py) (pixel indices). */

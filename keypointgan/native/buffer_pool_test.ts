@@ -1,6 +1,6 @@
 /** The buffer pool reuses exact sizes and never hands out a buffer something still uses. */
 import { equal, notEqual, ok } from "node:assert/strict";
-import { BufferPool } from "./pool.ts";
+import { BufferPool } from "./buffer_pool.ts";
 
 Deno.test("a released buffer is reused for the next request of the same size", () => {
   const pool = new BufferPool();
