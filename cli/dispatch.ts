@@ -10,10 +10,10 @@ import { parseRunFlags } from "./run_flags.ts";
 import { runsCommand } from "./runs.ts";
 import { gcCommand } from "./gc.ts";
 import { execNodeCommand } from "./exec_node.ts";
-import { ExperimentError, formatIssue } from "../pipeline/errors.ts";
+import { ExperimentError, formatIssue } from "../pipeline/common/errors.ts";
 import { openProject, type ProjectConfig } from "../pipeline/project.ts";
 import { RUN_USAGE, USAGE } from "./usage.ts";
-import { flagIssue } from "../pipeline/cli_flags.ts";
+import { flagIssue } from "../pipeline/common/flags.ts";
 
 /** A command another room adds (e.g. `summary`, `predict`, `notebook`). */
 export interface ExtraCommand {

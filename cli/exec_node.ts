@@ -8,12 +8,12 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { encodeMessage, type WorkerMessage } from "../pipeline/channel.ts";
-import { executeNode } from "../pipeline/execute.ts";
-import { Fingerprinter } from "../pipeline/fingerprint.ts";
-import type { NodeJob, NodeOutcome } from "../pipeline/job.ts";
+import { encodeMessage, type WorkerMessage } from "../pipeline/run/channel.ts";
+import { executeNode } from "../pipeline/run/execute.ts";
+import { Fingerprinter } from "../pipeline/plan/fingerprint.ts";
+import type { NodeJob, NodeOutcome } from "../pipeline/run/node_job.ts";
 import type { Project } from "../pipeline/project.ts";
-import { Store } from "../pipeline/store.ts";
+import { Store } from "../pipeline/store/store.ts";
 
 /** Runs one job; exit code 0 (ran or hit), 1 (failed), 130 (aborted). */
 export async function execNodeCommand(project: Project, args: string[]): Promise<number> {

@@ -7,14 +7,14 @@
  * @module
  */
 import type { RunFlags } from "./run_flags.ts";
-import { IssueList } from "../pipeline/errors.ts";
-import type { Experiment } from "../pipeline/experiment.ts";
-import type { Plan } from "../pipeline/plan.ts";
+import { IssueList } from "../pipeline/common/errors.ts";
+import type { Experiment } from "../pipeline/experiment/experiment.ts";
+import type { Plan } from "../pipeline/plan/plan.ts";
 import type { Project } from "../pipeline/project.ts";
-import { type InterruptPolicy, SlurmExecutor } from "../pipeline/slurm.ts";
-import type { SlurmConfig } from "../pipeline/slurm_args.ts";
-import { missingTools, REQUIRED_TOOLS } from "../pipeline/slurm_cli.ts";
-import type { Store } from "../pipeline/store.ts";
+import { type InterruptPolicy, SlurmExecutor } from "../pipeline/executors/slurm/executor.ts";
+import type { SlurmConfig } from "../pipeline/executors/slurm/args.ts";
+import { missingTools, REQUIRED_TOOLS } from "../pipeline/executors/slurm/cli.ts";
+import type { Store } from "../pipeline/store/store.ts";
 
 /** Where the run's nodes go. */
 export type ExecutorChoice =

@@ -5,14 +5,14 @@
  *
  * @module
  */
-import { parseCommandArgs } from "../pipeline/cli_flags.ts";
+import { parseCommandArgs } from "../pipeline/common/flags.ts";
 import { GC_USAGE } from "./usage.ts";
 import { load, openStore, plan } from "../pipeline/api.ts";
-import { listExperiments } from "../pipeline/experiment_load.ts";
-import { collectGarbage, type GcItem } from "../pipeline/gc.ts";
+import { listExperiments } from "../pipeline/experiment/experiment_load.ts";
+import { collectGarbage, type GcItem } from "../pipeline/store/gc.ts";
 import type { Project } from "../pipeline/project.ts";
-import type { Store } from "../pipeline/store.ts";
-import { bytes, table } from "../pipeline/table.ts";
+import type { Store } from "../pipeline/store/store.ts";
+import { bytes, table } from "../pipeline/common/table.ts";
 
 /** Keys planned from every experiment in the project's experiments folder. */
 export async function reachableKeys(project: Project, store: Store): Promise<Set<string>> {

@@ -9,15 +9,15 @@ import { load, openStore, plan as planExperiment, run as runPlanned } from "../p
 import { type RunFlags } from "./run_flags.ts";
 import { displays, failures, planHeader, planTable, summary } from "./run_output.ts";
 import { gcReport, reachableKeys } from "./gc.ts";
-import { collectGarbage } from "../pipeline/gc.ts";
-import type { Plan } from "../pipeline/plan.ts";
+import { collectGarbage } from "../pipeline/store/gc.ts";
+import type { Plan } from "../pipeline/plan/plan.ts";
 import type { Project } from "../pipeline/project.ts";
-import { progressView } from "../pipeline/progress.ts";
-import { etaHistory } from "../pipeline/eta_history.ts";
-import { readLedger } from "../pipeline/ledger.ts";
-import { IssueList } from "../pipeline/errors.ts";
+import { progressView } from "../pipeline/run/progress_bars.ts";
+import { etaHistory } from "../pipeline/run/eta_history.ts";
+import { readLedger } from "../pipeline/run/ledger.ts";
+import { IssueList } from "../pipeline/common/errors.ts";
 import { chooseExecutor, slurmExecutor } from "./executor_choice.ts";
-import { describeSlurm } from "../pipeline/slurm_args.ts";
+import { describeSlurm } from "../pipeline/executors/slurm/args.ts";
 
 /** Options that differ between `run` and `report`. */
 export interface RunMode {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { parseCommandArgs } from "../pipeline/cli_flags.ts";
-import { IssueList } from "../pipeline/errors.ts";
+import { parseCommandArgs } from "../pipeline/common/flags.ts";
+import { IssueList } from "../pipeline/common/errors.ts";
 
 /** Flags of `run` and `report`. */
 export interface RunFlags {

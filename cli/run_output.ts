@@ -5,13 +5,13 @@
  * @module
  */
 import { join } from "node:path";
-import type { Plan } from "../pipeline/plan.ts";
-import type { Outcomes } from "../pipeline/runner.ts";
-import { describeState } from "../pipeline/state.ts";
+import type { Plan } from "../pipeline/plan/plan.ts";
+import type { Outcomes } from "../pipeline/run/runner.ts";
+import { describeState } from "../pipeline/plan/state.ts";
 import type { Project } from "../pipeline/project.ts";
-import { duration, table, variantsCell } from "../pipeline/table.ts";
-import type { Store } from "../pipeline/store.ts";
-import { displayPath } from "../pipeline/experiment_load.ts";
+import { duration, table, variantsCell } from "../pipeline/common/table.ts";
+import type { Store } from "../pipeline/store/store.ts";
+import { displayPath } from "../pipeline/experiment/experiment_load.ts";
 
 /** `fx — 3 runs, 10 nodes: 7 cached, 3 to run · store .cache · in-process` */
 export function planHeader(plan: Plan, store: Store, executor: string): string {

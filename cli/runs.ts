@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { parseCommandArgs } from "../pipeline/cli_flags.ts";
+import { parseCommandArgs } from "../pipeline/common/flags.ts";
 import { openStore } from "../pipeline/api.ts";
-import { type LedgerEntry, readLedger, show } from "../pipeline/ledger.ts";
+import { type LedgerEntry, readLedger, show } from "../pipeline/run/ledger.ts";
 import type { Project } from "../pipeline/project.ts";
-import { duration, table, variantsCell } from "../pipeline/table.ts";
-import { commitOf, diffRuns, fmtNumber, renderDiff } from "../pipeline/runs_diff.ts";
+import { duration, table, variantsCell } from "../pipeline/common/table.ts";
+import { commitOf, diffRuns, fmtNumber, renderDiff } from "../pipeline/run/runs_diff.ts";
 
 /** Runs `runs`; returns the exit code. */
 export async function runsCommand(project: Project, args: string[]): Promise<number> {

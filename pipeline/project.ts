@@ -7,7 +7,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { IssueList } from "./errors.ts";
+import { IssueList } from "./common/errors.ts";
 import type { StageDef, StageRegistry } from "./stage.ts";
 
 /** What the entry point (main.ts, a test, the notebook) hands the engine. */

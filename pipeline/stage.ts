@@ -12,7 +12,7 @@ import type { z } from "zod";
 
 /** A completed artifact in the store, as handed to a downstream stage. */
 export interface ArtifactRef {
-  /** Content key: SHA-256 hex of the node's canonical spec (see pipeline/hash.ts). */
+  /** Content key: SHA-256 hex of the node's canonical spec (see pipeline/common/hash.ts). */
   readonly key: string;
   /** Name of the stage that produced it. */
   readonly stage: string;

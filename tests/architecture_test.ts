@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { scanSpecifiers } from "../pipeline/fingerprint.ts";
+import { scanSpecifiers } from "../pipeline/plan/fingerprint.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SKIP = new Set(["node_modules", ".cache", ".git", "notebooks"]);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeState, load, nodeOf, openStore, plan, run } from "../pipeline/mod.ts";
-import { collectGarbage } from "../pipeline/gc.ts";
+import { collectGarbage } from "../pipeline/store/gc.ts";
 import { reachableKeys } from "../cli/gc.ts";
 import { openProject } from "../pipeline/project.ts";
 import { copyFixtureProject, fixtureProject, tempStore } from "./fixtures/project.ts";

@@ -11,11 +11,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { load, nodeOf, openStore, plan, run } from "../pipeline/api.ts";
-import { lines } from "../pipeline/channel.ts";
-import type { Plan } from "../pipeline/plan.ts";
+import { lines } from "../pipeline/run/channel.ts";
+import type { Plan } from "../pipeline/plan/plan.ts";
 import type { Project } from "../pipeline/project.ts";
-import { SlurmExecutor } from "../pipeline/slurm.ts";
-import type { Store } from "../pipeline/store.ts";
+import { SlurmExecutor } from "../pipeline/executors/slurm/executor.ts";
+import type { Store } from "../pipeline/store/store.ts";
 import { fixtureProject, tempStore } from "./fixtures/project.ts";
 import { type Cluster, ensureSlurm, startCluster } from "./slurm_cluster.ts";
 

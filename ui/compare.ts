@@ -6,8 +6,8 @@
  * @module
  */
 import type { LedgerEntry } from "../pipeline/mod.ts";
-import { show } from "../pipeline/ledger.ts";
-import { fmtNumber } from "../pipeline/runs_diff.ts";
+import { show } from "../pipeline/run/ledger.ts";
+import { fmtNumber } from "../pipeline/run/runs_diff.ts";
 import { oursText, paperText } from "../reports/format.ts";
 import type { PaperTable } from "../reports/types.ts";
 

@@ -6,8 +6,8 @@
  * @module
  */
 import type { LedgerEntry } from "../pipeline/mod.ts";
-import { duration } from "../pipeline/table.ts";
-import { commitOf } from "../pipeline/runs_diff.ts";
+import { duration } from "../pipeline/common/table.ts";
+import { commitOf } from "../pipeline/run/runs_diff.ts";
 import { esc } from "../reports/html.ts";
 import { lossCurvesSpec, type LossPoint } from "../reports/charts_runs.ts";
 import { cellText, metricRows, type ParamRow, paramRows, type Table4Row } from "./compare.ts";
