@@ -9,6 +9,7 @@
  */
 import { type ExtraCommand, main } from "./cli/dispatch.ts";
 import { checkPrerequisites } from "./keypointgan/prerequisites.ts";
+import { executorPlugins } from "./pipeline/mod.ts";
 import { globals, registry } from "./stages/mod.ts";
 
 /** Extra commands: name → description + lazy module (keeps `run` from loading them). */
@@ -44,6 +45,8 @@ if (import.meta.main) {
       globals,
       defaultExperiment: "ablation",
       commands,
+      // Where nodes may run besides this machine: the Slurm plug-in (pipeline/executors/).
+      executors: executorPlugins,
       // OpenBLAS + a C compiler, installed first on a root apt machine; one backend line per run.
       preflight: checkPrerequisites,
       // Each process's "[tf] backend: …" description goes to the node log, not the terminal.

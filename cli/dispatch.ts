@@ -12,6 +12,7 @@ import { gcCommand } from "./gc.ts";
 import { execNodeCommand } from "./exec_node.ts";
 import { ExperimentError, formatIssue } from "../pipeline/common/errors.ts";
 import { openProject, type ProjectConfig } from "../pipeline/project.ts";
+import type { ExecutorPlugin } from "../pipeline/run/executor.ts";
 import { RUN_USAGE, USAGE } from "./usage.ts";
 import { flagIssue } from "../pipeline/common/flags.ts";
 
@@ -28,8 +29,10 @@ export interface CliConfig extends ProjectConfig {
   readonly commands?: Readonly<Record<string, ExtraCommand>>;
   /** Module workers run (`exec-node`). @default Deno.mainModule */
   readonly entry?: string;
-  /** `run`/`report`: checks the machine before anything computes (cli_run.ts). */
+  /** `run`/`report`: checks the machine before anything computes (run.ts). */
   readonly preflight?: Preflight;
+  /** Executor plug-ins besides `local` (`--executor KIND`, the experiment's `executor.kind`). */
+  readonly executors?: readonly ExecutorPlugin[];
 }
 
 /** Runs the CLI; returns the process exit code. */
@@ -40,13 +43,15 @@ export async function main(args: string[], config: CliConfig): Promise<number> {
     switch (command) {
       case "run":
       case "report": {
-        const flags = parseRunFlags(rest, command);
+        const kinds = ["local", ...(config.executors ?? []).map((e) => e.kind)];
+        const flags = parseRunFlags(rest, command, kinds);
         if (flags.help) return console.log(RUN_USAGE), 0;
         return await runCommand(project(), flags, {
           report: command === "report",
           entry: config.entry,
           argv: args,
           preflight: config.preflight,
+          executors: config.executors ?? [],
         });
       }
       case "runs":

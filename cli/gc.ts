@@ -56,7 +56,7 @@ export async function gcCommand(project: Project, args: string[]): Promise<numbe
   }
   const store = openStore(project, values.store);
   const keep = await reachableKeys(project, store);
-  const items = await collectGarbage(store, keep, values["dry-run"]);
+  const items = await collectGarbage(store, keep, values["dry-run"], project.executors);
   console.log(gcReport(items, values["dry-run"]));
   return 0;
 }

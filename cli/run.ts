@@ -16,8 +16,8 @@ import { progressView } from "../pipeline/run/progress_bars.ts";
 import { etaHistory } from "../pipeline/run/eta_history.ts";
 import { readLedger } from "../pipeline/run/ledger.ts";
 import { IssueList } from "../pipeline/common/errors.ts";
-import { chooseExecutor, slurmExecutor } from "./executor_choice.ts";
-import { describeSlurm } from "../pipeline/executors/slurm/args.ts";
+import { chooseExecutor } from "./executor_choice.ts";
+import type { ExecutorPlugin } from "../pipeline/run/executor.ts";
 
 /** Options that differ between `run` and `report`. */
 export interface RunMode {
@@ -28,6 +28,8 @@ export interface RunMode {
   readonly argv: readonly string[];
   /** The project's machine check before anything computes (see `Preflight`). */
   readonly preflight?: Preflight;
+  /** Executor plug-ins besides `local` (`--executor`, the experiment's `executor.kind`). */
+  readonly executors?: readonly ExecutorPlugin[];
 }
 
 /** A node that will compute, as a preflight sees it. */
@@ -56,7 +58,7 @@ export async function runCommand(
     set: flags.set,
     variants: flags.variants,
   });
-  const choice = chooseExecutor(exp, flags);
+  const choice = chooseExecutor(exp, flags, mode.executors ?? []);
   const store = openStore(project, flags.store);
   await checkStore(store.dir, flags.store === undefined ? "the store" : "--store", !flags.dryRun);
   const only = mode.report ? [displayStage(project)] : flags.only.length ? flags.only : undefined;
@@ -67,16 +69,20 @@ export async function runCommand(
     onWarn: warn,
   });
   let stopView = () => {}; // the Ctrl-C question must not be drawn over by the bars
-  const executor = choice.kind === "slurm" && !flags.dryRun
-    ? slurmExecutor(project, store, p, choice, {
+  const executor = choice.kind === "plugin" && !flags.dryRun
+    ? choice.plugin.create(choice.settings, {
+      project,
+      store,
+      plan: p,
+      slots: choice.slots,
       entry: mode.entry,
       onInterrupt: flags.onInterrupt,
       beforeAsk: () => stopView(),
     })
     : undefined;
   const jobs = choice.kind === "local" ? choice.jobs : 1;
-  const executorName = choice.kind === "slurm"
-    ? describeSlurm(choice.config)
+  const executorName = choice.kind === "plugin"
+    ? choice.plugin.describe(choice.settings)
     : jobs > 1
     ? `${jobs} workers`
     : "in-process";
@@ -85,8 +91,8 @@ export async function runCommand(
     console.log(planTable(p));
     return 0;
   }
-  // Slurm jobs compute on other machines, which this one cannot check.
-  if (mode.preflight && choice.kind === "local") {
+  // A remote executor's nodes (Slurm jobs) compute on other machines, which this one cannot check.
+  if (mode.preflight && !(choice.kind === "plugin" && choice.plugin.remote)) {
     const toRun = p.nodes.filter((n) => n.state.status === "run");
     const stop = await mode.preflight(toRun, (line) => console.error(line));
     if (stop !== undefined) {
@@ -160,7 +166,7 @@ async function withInterrupt<T>(
 async function gcAfter(project: Project, store: ReturnType<typeof openStore>, p: Plan) {
   const keep = await reachableKeys(project, store);
   for (const n of p.nodes) keep.add(n.key);
-  console.error(gcReport(await collectGarbage(store, keep), false));
+  console.error(gcReport(await collectGarbage(store, keep, false, project.executors), false));
 }
 
 /**

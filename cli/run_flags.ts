@@ -6,6 +6,7 @@
  */
 import { parseCommandArgs } from "../pipeline/common/flags.ts";
 import { IssueList } from "../pipeline/common/errors.ts";
+import { orList } from "../pipeline/experiment/experiment_file.ts";
 
 /** Flags of `run` and `report`. */
 export interface RunFlags {
@@ -29,7 +30,11 @@ const list = (v: string[] | undefined) =>
   (v ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
 
 /** Parses `run`/`report` arguments; throws `ExperimentError` (source `--jobs`, …) or TypeError. */
-export function parseRunFlags(args: string[], command = "run"): RunFlags {
+export function parseRunFlags(
+  args: string[],
+  command = "run",
+  executors: readonly string[] = ["local"],
+): RunFlags {
   const { values, positionals } = parseCommandArgs(command, {
     args,
     allowPositionals: true,
@@ -58,8 +63,8 @@ export function parseRunFlags(args: string[], command = "run"): RunFlags {
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) {
     issues.add("--jobs", [], `expected a positive integer, received "${values.jobs}"`);
   }
-  if (values.executor !== undefined && !["local", "slurm"].includes(values.executor)) {
-    issues.add("--executor", [], `expected "local" or "slurm", received "${values.executor}"`);
+  if (values.executor !== undefined && !executors.includes(values.executor)) {
+    issues.add("--executor", [], `expected ${orList(executors)}, received "${values.executor}"`);
   }
   const onInterrupt = values["on-interrupt"];
   if (onInterrupt !== undefined && !["ask", "cancel", "keep"].includes(onInterrupt)) {

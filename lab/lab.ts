@@ -16,6 +16,7 @@
  */
 import { fileURLToPath } from "node:url";
 import {
+  executorPlugins,
   type Experiment,
   type ExperimentSource,
   load,
@@ -98,7 +99,8 @@ export class Lab {
 
   /** Loads and validates `experiment` (a name in experiments/, a path, or `{ name, value }`). */
   static async open(experiment?: ExperimentSource, options: LabOptions = {}): Promise<Lab> {
-    const project = options.project ?? openProject({ root: ROOT, registry, globals });
+    const project = options.project ??
+      openProject({ root: ROOT, registry, globals, executors: executorPlugins });
     const source = experiment ?? notebookExperiment(project);
     const store = openStore(project, options.store);
     return new Lab(project, store, source, await load(project, source), [], options);

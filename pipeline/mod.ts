@@ -32,15 +32,18 @@ export type { NodeState, Plan, PlanNode, PlanOptions, Reason } from "./plan/plan
 export { describeState } from "./plan/state.ts";
 export { type FailureRecord, Store, STORE_ENV, type Verified } from "./store/store.ts";
 export type { Manifest, NodeSpec } from "./store/manifest.ts";
-export type { Executor } from "./run/executor.ts";
+export type { Executor, ExecutorContext, ExecutorPlugin } from "./run/executor.ts";
+export type { ExecutorKind } from "./project.ts";
+export { executorPlugins } from "./executors/mod.ts";
 export { InProcessExecutor } from "./executors/inprocess/executor.ts";
 export { SubprocessExecutor } from "./executors/subprocess/executor.ts";
 export {
   type InterruptPolicy,
+  slurm,
+  type SlurmConfig,
   SlurmExecutor,
   type SlurmExecutorOptions,
-} from "./executors/slurm/executor.ts";
-export type { SlurmConfig } from "./executors/slurm/args.ts";
+} from "./executors/slurm/mod.ts";
 export type { NodeEvent, NodeJob, NodeOutcome } from "./run/node_job.ts";
 export type { Outcomes, RunEvent } from "./run/runner.ts";
 export { type LedgerEntry, readLedger } from "./run/ledger.ts";

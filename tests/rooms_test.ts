@@ -19,11 +19,11 @@ const SKIP = new Set(["node_modules", ".cache", ".git", "notebooks", "tests", "b
  * `keypointgan` is the library's root files (tf.ts, rng.ts, skeletons.ts, tiers.ts, …).
  */
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
-  "main.ts": ["cli", "stages", "keypointgan"],
-  "cli": ["pipeline", "stages", "lab", "ui", "reports", "bench", ...science("predict")],
+  "main.ts": ["cli", "stages", "pipeline", "keypointgan"],
+  "cli": [...engine("pipeline"), "stages", "lab", "ui", "reports", "bench", ...science("predict")],
   "lab": ["pipeline", "stages", "reports", ...science("predict")],
-  "ui": ["pipeline", "reports", ...science("eval")],
-  "stages": ["pipeline", "reports", ...science("predict")],
+  "ui": ["pipeline", "pipeline/run", "pipeline/common", "reports", ...science("eval")],
+  "stages": ["pipeline/stage.ts", "reports", ...science("predict")],
   "reports": science("model"),
   "keypointgan/predict": science("model"),
   "keypointgan/model": science("eval"),
@@ -32,9 +32,33 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   "keypointgan/viz": ["keypointgan", "keypointgan/native"],
   "keypointgan": ["keypointgan/native"],
   "keypointgan/native": [],
-  "pipeline/executors": ["pipeline"],
-  "pipeline": [],
+  // The engine: its public surface (mod.ts, api.ts) over the plug-ins over the core's rooms.
+  "pipeline": engine("pipeline/executors"),
+  "pipeline/executors": engine("pipeline/run"),
+  "pipeline/run": engine("pipeline/plan"),
+  "pipeline/plan": engine("pipeline/experiment"),
+  "pipeline/experiment": engine("pipeline/project.ts"),
+  "pipeline/project.ts": engine("pipeline/store"),
+  "pipeline/store": engine("pipeline/stage.ts"),
+  "pipeline/stage.ts": engine("pipeline/common"),
+  "pipeline/common": [],
 };
+
+/** The engine rooms at and below `top`. */
+function engine(top: string): string[] {
+  const order = [
+    "pipeline",
+    "pipeline/executors",
+    "pipeline/run",
+    "pipeline/plan",
+    "pipeline/experiment",
+    "pipeline/project.ts",
+    "pipeline/store",
+    "pipeline/stage.ts",
+    "pipeline/common",
+  ];
+  return order.slice(order.indexOf(top));
+}
 
 /** The science rooms at and below `top` (predict > model > eval > data > viz > root > native). */
 function science(top: string): string[] {

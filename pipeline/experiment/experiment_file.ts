@@ -19,38 +19,23 @@ import {
 import { checkMatrix, type Matrix } from "./matrix.ts";
 import type { Project } from "../project.ts";
 import { hint } from "../common/suggest.ts";
-import { sbatchArgsProblem } from "../executors/slurm/args.ts";
 
-/** Where the stages run (issue 8): locally (in-process or `jobs` workers) or as Slurm jobs. */
-export const executorSchema = z.discriminatedUnion("kind", [
-  z.strictObject({
-    kind: z.literal("local"),
-    /** Concurrent nodes; 1 runs in-process. @default number of cores */
-    jobs: z.int().min(1).optional(),
-  }),
-  z.strictObject({
-    kind: z.literal("slurm"),
-    partition: z.string().min(1).optional(),
-    gpus: z.int().min(0).optional(),
-    /** Wall-time limit per job, as sbatch's --time (e.g. "04:00:00"). */
-    time: z.string().regex(
-      /^(\d+-)?\d{1,2}(:\d{2}){0,2}$/,
-      'expected sbatch --time like "04:00:00"',
-    )
-      .optional(),
-    /** Memory per job, as sbatch's --mem (e.g. "16G"). */
-    mem: z.string().regex(/^\d+[KMGT]?$/, 'expected sbatch --mem like "16G"').optional(),
-    /** More sbatch options (`["--account=lab"]`); options the executor sets are refused. */
-    sbatchArgs: z.array(z.string().min(1)).optional(),
-  }).superRefine((v, ctx) => {
-    const problem = sbatchArgsProblem(v);
-    if (problem) ctx.addIssue({ code: "custom", message: problem, path: ["sbatchArgs"] });
-  }),
-]);
+/**
+ * Where the stages run (issue 8): locally (in-process or `jobs` workers), or through an
+ * executor plug-in (`project.executors`, e.g. Slurm jobs), which brings its own settings schema.
+ */
+export const localExecutorSchema = z.strictObject({
+  kind: z.literal("local"),
+  /** Concurrent nodes; 1 runs in-process. @default number of cores */
+  jobs: z.int().min(1).optional(),
+});
 
-/** A validated `executor` setting. */
-export type ExecutorConfig = z.infer<typeof executorSchema>;
-
+/** A validated `executor` setting: `local`'s, or the settings of a plug-in's kind. */
+export type ExecutorConfig = {
+  readonly kind: string;
+  readonly jobs?: number;
+  readonly [setting: string]: unknown;
+};
 /** One variant as written in a file. */
 export interface VariantEntry {
   readonly description?: string;
@@ -111,10 +96,7 @@ export function checkExperimentFile(
     matrix: "matrix" in value
       ? checkMatrix(project, value.matrix, { ...at, path: ["matrix"] })
       : {},
-    executor: "executor" in value && checkExecutorKind(value.executor, at) &&
-        checkField(executorSchema, value.executor, { ...at, path: ["executor"] })
-      ? executorSchema.parse(value.executor)
-      : undefined,
+    executor: "executor" in value ? checkExecutor(project, value.executor, at) : undefined,
     target: "target" in value ? checkTarget(project, value.target, at) : undefined,
   };
   return file;
@@ -202,14 +184,29 @@ function checkTarget(project: Project, target: unknown, at: At): string | undefi
   return undefined;
 }
 
-/** A clear message for an unknown executor kind (zod's union error says only "Invalid input"). */
-function checkExecutorKind(executor: unknown, at: At): boolean {
+/** The `executor` setting, checked by the schema of its kind (unknown kinds named clearly). */
+function checkExecutor(project: Project, executor: unknown, at: At): ExecutorConfig | undefined {
+  const kinds = new Map<string, z.ZodType>([
+    ["local", localExecutorSchema],
+    ...project.executors.map((e) => [e.kind, e.settings] as const),
+  ]);
   const kind = isRecord(executor) ? executor.kind : undefined;
-  if (kind === "local" || kind === "slurm" || !isRecord(executor)) return true;
-  at.issues.add(
-    at.source,
-    ["executor", "kind"],
-    `expected "local" or "slurm", received ${JSON.stringify(kind)}`,
-  );
-  return false;
+  const schema = isRecord(executor) ? kinds.get(String(kind)) : localExecutorSchema;
+  if (schema === undefined) {
+    at.issues.add(
+      at.source,
+      ["executor", "kind"],
+      `expected ${orList([...kinds.keys()])}, received ${JSON.stringify(kind)}`,
+    );
+    return undefined;
+  }
+  return checkField(schema, executor, { ...at, path: ["executor"] })
+    ? schema.parse(executor) as ExecutorConfig
+    : undefined;
+}
+
+/** `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */
+export function orList(names: readonly string[]): string {
+  const q = names.map((n) => JSON.stringify(n));
+  return q.length <= 1 ? q.join("") : `${q.slice(0, -1).join(", ")} or ${q.at(-1)}`;
 }

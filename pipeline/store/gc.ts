@@ -3,7 +3,7 @@
  * overrides, from every experiment file in the experiments folder (plus keys the caller adds,
  * e.g. the plan of the run that just finished with `--set`s). Everything else goes: artifacts,
  * work dirs (resume state), failure records, logs of those keys, staging dirs and stale
- * locks. Nodes whose lock is held by a live run are never touched. The ledger and the plan
+ * locks, and what executor plug-ins keep in the store (their `gc` hook). Nodes whose lock is held by a live run are never touched. The ledger and the plan
  * index are never deleted.
  *
  * @module
@@ -11,12 +11,20 @@
 import { join } from "node:path";
 import { readJson, removeIfExists, treeSize } from "../common/fsutil.ts";
 import { isLocked } from "./lock.ts";
-import { collectSlurm } from "../executors/slurm/gc.ts";
 import type { Store } from "./store.ts";
+
+/** An executor plug-in's gc of its own files: `drop(path, key, stage)` what `keep` no longer needs. */
+export type StoreGc = (
+  store: Store,
+  keep: ReadonlySet<string>,
+  drop: (path: string, key: string, stage: string) => Promise<void>,
+  dryRun: boolean,
+) => Promise<void>;
 
 /** One removed (or, dry-run, removable) entry. */
 export interface GcItem {
-  readonly kind: "artifact" | "work" | "failed" | "staging" | "log" | "lock" | "job" | "slurm";
+  /** `artifact`, `work`, `failed`, `staging`, `log`, `lock`, `job`, or a plug-in's kind. */
+  readonly kind: string;
   readonly key: string;
   readonly stage: string;
   readonly bytes: number;
@@ -27,6 +35,7 @@ export async function collectGarbage(
   store: Store,
   keep: ReadonlySet<string>,
   dryRun = false,
+  executors: readonly { readonly kind: string; readonly gc?: StoreGc }[] = [],
 ): Promise<GcItem[]> {
   const items: GcItem[] = [];
   const busy = async (key: string) => await isLocked(store.lockPath(key));
@@ -59,7 +68,9 @@ export async function collectGarbage(
   }
   await dropLogs(store, keep, drop);
   await dropDir(join(store.dir, "jobs"), "job", busy, drop);
-  await collectSlurm(store, keep, (path, key, stage) => drop("slurm", path, key, stage), dryRun);
+  for (const e of executors) {
+    await e.gc?.(store, keep, (path, key, stage) => drop(e.kind, path, key, stage), dryRun);
+  }
   return items;
 }
 

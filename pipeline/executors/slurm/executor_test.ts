@@ -2,6 +2,18 @@ import assert from "node:assert/strict";
 import { load, openStore, plan, run } from "../../api.ts";
 import { SlurmExecutor } from "./executor.ts";
 import { fixtureProject, tempStore } from "../../../tests/fixtures/project.ts";
+import { executorContract } from "../testing/contract.ts";
+
+// Without a cluster the contract's cases that compute cannot run here: tests/slurm_test.ts runs
+// the whole contract on a one-node cluster.
+Deno.test("executor contract: Slurm, without Slurm on PATH (reuse, close)", async (t) => {
+  await executorContract(
+    t,
+    (project, store) =>
+      new SlurmExecutor({ store, root: project.root, env: { PATH: "/nonexistent" } }),
+    ["reuse", "close"],
+  );
+});
 
 Deno.test("Slurm executor: a node stored after planning is reused, never submitted", async () => {
   const project = fixtureProject();

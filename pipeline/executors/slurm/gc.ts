@@ -1,5 +1,5 @@
 /**
- * gc of the Slurm executor's files (gc.ts calls it): a job record is dropped once its node's
+ * gc of the Slurm executor's files (the plug-in's `gc` hook, which store/gc.ts calls): a job record is dropped once its node's
  * artifact exists or no experiment reaches its key; a run's job files, scripts and outputs go
  * with their key (like node logs), its store-check files once no record of that run is left,
  * and empty run folders last.

@@ -2,7 +2,25 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { NodeEvent, NodeJob } from "../../run/node_job.ts";
 import { Store } from "../../store/store.ts";
+import { fileURLToPath } from "node:url";
 import { SubprocessExecutor } from "./executor.ts";
+import { executorContract } from "../testing/contract.ts";
+
+/** The fixture project's CLI (its `exec-node` is what a worker runs). */
+const FIXTURE_MAIN = fileURLToPath(new URL("../../../tests/fixtures/main.ts", import.meta.url));
+
+Deno.test({
+  name: "executor contract: subprocess workers",
+  // A worker's stdin/stdout pipes may close after the test body (the workers exit on close()).
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn(t) {
+    await executorContract(
+      t,
+      (_project, store) => new SubprocessExecutor({ store, jobs: 2, entry: FIXTURE_MAIN }),
+    );
+  },
+});
 
 Deno.test("a worker that crashes outside its stage: one clear line, the stack in the node log", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kpg-worker-" });
