@@ -1,12 +1,12 @@
 /**
- * The zod schema of an evaluation artifact's `metrics.json` (keypointgan/eval/record.ts), shared
- * by the `evaluate` stage (which writes it) and the `report` stage (which validates every input
- * against it before doing any work). Not a stage: no `defineStage` here.
+ * The zod schema of an evaluation artifact's `metrics.json`, beside its type (record.ts): checked
+ * when the record is assembled (assemble_record.ts, for the `evaluate` stage) and on every input
+ * of the `report` stage and the notebook before doing any work.
  *
  * @module
  */
 import { z } from "zod";
-import type { EvaluationRecord } from "../keypointgan/eval/record.ts";
+import type { EvaluationRecord } from "./record.ts";
 
 const num = z.number();
 const dist = z.strictObject({ mean: num, q05: num, q25: num, median: num, q75: num, q95: num });

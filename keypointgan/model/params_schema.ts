@@ -1,13 +1,12 @@
 /**
- * Param schemas shared by `pretrain_regressor` and `train` (not a stage: files starting with `_`
- * are helpers). Tier-dependent params are optional: `resolveTier` fills them from
+ * Param schemas shared by the `pretrain_regressor` and `train` stages. Tier-dependent params are optional: `resolveTier` fills them from
  * keypointgan/tiers.ts so the cache key holds effective values. Each default says why.
  *
  * @module
  */
 import { z } from "zod";
-import { type Cadence, cadenceProblem } from "../keypointgan/model/cadence.ts";
-import { getTier, type Tier } from "../keypointgan/tiers.ts";
+import { type Cadence, cadenceProblem } from "./cadence.ts";
+import { getTier, type Tier } from "../tiers.ts";
 
 /** Params both stages have. */
 export const commonParams = {
@@ -55,12 +54,29 @@ export const commonParams = {
   checkpointEvery: z.int().min(1).optional(),
 };
 
+/** The params `resolveTier` always fills. */
+type TierFilled =
+  | "width"
+  | "etaWidth"
+  | "batch"
+  | "steps"
+  | "lr"
+  | "lrSchedule"
+  | "logEvery"
+  | "checkpointEvery";
+
+/** `P` with the params `K` filled in (no longer optional). */
+export type Filled<P, K extends keyof P> = Omit<P, K> & { [k in K]-?: Exclude<P[k], undefined> };
+
 /** Fill tier-dependent params left unset. `stepsKey` picks the tier's step count. */
-export function resolveTier<P extends Record<string, unknown> & { tier: string }>(
+export function resolveTier<
+  P extends { tier: string } & { [k in TierFilled]?: unknown },
+  E extends keyof Tier & keyof P = never,
+>(
   p: P,
   stepsKey: "steps" | "pretrainSteps",
-  extra: (keyof Tier)[] = [],
-): P {
+  extra: readonly E[] = [],
+): Filled<P, TierFilled | E> {
   const t = getTier(p.tier);
   const out: Record<string, unknown> = { ...p };
   const fill = (k: string, v: unknown) => (out[k] = out[k] ?? v);
@@ -77,5 +93,5 @@ export function resolveTier<P extends Record<string, unknown> & { tier: string }
   // Checked here, at validation, not when train starts after the upstream stages have run.
   const problem = cadenceProblem(out as unknown as Cadence);
   if (problem) throw new RangeError(problem);
-  return out as P;
+  return out as Filled<P, TierFilled | E>;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { resolveTier } from "./_model_params.ts";
+import { resolveTier } from "./params_schema.ts";
 
 const base = { tier: "small", evalEvery: undefined } as Record<string, unknown> & { tier: string };
 

@@ -1,13 +1,13 @@
 /**
  * The evaluate stage's figures: binds the trained model to the figure layouts of
  * keypointgan/eval/figures.ts, picks the test frames, writes the PNGs under `figures/` and copies
- * the dataset's contact sheet. Not a stage (no `defineStage`).
+ * the dataset's contact sheet.
  *
  * @module
  */
 import { join } from "node:path";
-import type { Dataset, Split } from "../keypointgan/data/types.ts";
-import { gatherRows, subsetSplit } from "../keypointgan/eval/score.ts";
+import type { Dataset, Split } from "../data/types.ts";
+import { gatherRows, subsetSplit } from "../eval/score.ts";
 import {
   editingFigure,
   type FigureFrames,
@@ -15,16 +15,16 @@ import {
   leakFigure,
   predictionsFigure,
   swapFigure,
-} from "../keypointgan/eval/figures.ts";
-import type { FigureEntry } from "../keypointgan/eval/record.ts";
-import { applyLinearMap, type LinearMap } from "../keypointgan/eval/regression.ts";
+} from "../eval/figures.ts";
+import type { FigureEntry } from "../eval/record.ts";
+import { applyLinearMap, type LinearMap } from "../eval/regression.ts";
 import {
   type loadTrainedModel,
   predictKeypoints,
   renderFromKeypoints,
   skeletonImages,
   swapAppearance,
-} from "../keypointgan/model/infer.ts";
+} from "../model/infer.ts";
 
 type Model = Awaited<ReturnType<typeof loadTrainedModel>>;
 
