@@ -48,7 +48,7 @@ export interface LedgerEntry {
   readonly nodes: readonly LedgerNode[];
 }
 
-/** A sortable, readable run id: `20251128-013512-3fa9`. */
+/** A sortable, readable run id: `YYYYMMDD-HHMMSS-xxxx` (UTC time, 4 random hex digits). */
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   return `${stamp}-${crypto.randomUUID().slice(0, 4)}`;

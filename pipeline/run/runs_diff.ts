@@ -64,7 +64,7 @@ export const ALL_VARIANTS = "*all*";
 const nodeId = (n: Pick<LedgerNode, "stage" | "variants">) =>
   `${n.stage} · ${n.variants.join(", ")}`;
 
-/** `abc1234*` (dirty) or `—`. */
+/** The short commit id, with `*` when the tree was dirty, or `—`. */
 export function commitOf(e: LedgerEntry): string {
   return e.git.commit === null ? "—" : `${e.git.commit.slice(0, 7)}${e.git.dirty ? "*" : ""}`;
 }
