@@ -46,7 +46,10 @@ export {
 } from "./executors/slurm/mod.ts";
 export type { NodeEvent, NodeJob, NodeOutcome } from "./run/node_job.ts";
 export type { Outcomes, RunEvent } from "./run/runner.ts";
-export { type LedgerEntry, readLedger } from "./run/ledger.ts";
+export { type LedgerEntry, readLedger, show } from "./run/ledger.ts";
+// How the CLI formats ledger values, for other views of the ledger (the run browser).
+export { commitOf, fmtNumber } from "./run/runs_diff.ts";
+export { duration } from "./common/table.ts";
 export { parseCommandArgs } from "./common/flags.ts";
 export {
   findArtifact,

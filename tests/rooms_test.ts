@@ -22,7 +22,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   "main.ts": ["cli", "stages", "pipeline", "keypointgan"],
   "cli": [...engine("pipeline"), "stages", "lab", "ui", "reports", "bench", ...science("predict")],
   "lab": ["pipeline", "stages", "reports", ...science("predict")],
-  "ui": ["pipeline", "pipeline/run", "pipeline/common", "reports", ...science("eval")],
+  "ui": ["pipeline", "reports", ...science("eval")],
   "stages": ["pipeline/stage.ts", "reports", ...science("predict")],
   "reports": science("model"),
   "keypointgan/predict": science("model"),
