@@ -19,8 +19,8 @@ import {
   conv2dForward,
   type ConvGeometry,
 } from "../keypointgan/native/conv.ts";
-import { loadHelper } from "../keypointgan/native/helper.ts";
-import { BufferPool } from "../keypointgan/native/pool.ts";
+import { loadHelper } from "../keypointgan/native/c_kernels.ts";
+import { BufferPool } from "../keypointgan/native/buffer_pool.ts";
 import { jsConvEngine } from "../keypointgan/native/prims_js.ts";
 import { median } from "./bench_net.ts";
 

@@ -37,7 +37,7 @@ import { decoder, initDecoder } from "../keypointgan/model/networks.ts";
 import { ParamStore } from "../keypointgan/model/params.ts";
 import { ReconstructionLoss } from "../keypointgan/model/reconstruction.ts";
 import { DEFAULT_RENDER, renderSkeleton } from "../keypointgan/model/render.ts";
-import { Rng } from "../keypointgan/model/rng.ts";
+import { Rng } from "../keypointgan/rng.ts";
 
 /** The four skeleton inputs of the oracle. */
 export const CONDITIONS = ["truth", "mean", "prior", "empty"] as const;

@@ -9,7 +9,9 @@
  * @module
  */
 
-import type { AppearancePool } from "./model/arch.ts";
+/** Ψ's appearance code: a spatial map (official default) or globally pooled (`avg_pool_style`). */
+export type AppearancePool = "spatial" | "global";
+export const APPEARANCE_POOLS: readonly AppearancePool[] = ["spatial", "global"];
 
 /** The tier names accepted by `--tier` and the `tier` global. */
 export type TierName = "tiny" | "small" | "paper";
@@ -108,11 +110,15 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
   },
 };
 
-/** Why each value is what it is (printed by `deno task summary` and in docs/model.md). */
+/**
+ * Why each value is what it is (printed by `deno task summary` and in docs/model.md): the
+ * reason, never a measurement. Measured wall times, speeds and errors change with the machine
+ * and the code, so they live in docs/results.md and docs/performance.md with their commands.
+ */
 export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tier, string>>>> = {
   tiny: {
     imageSize:
-      "smallest size the networks accept (S/8 = 2×2 heatmaps); the plain CPU backend's naive conv gradients cost ~1 µs per MAC",
+      "smallest size the networks accept (S/8 = 2×2 heatmaps): tests run on the plain CPU backend, whose naive conv gradients make every pixel expensive",
     width: "2 base channels: shapes and wiring are exercised, arithmetic stays trivial",
     etaWidth: "as width",
     dScales: "16 px leaves room for one PatchGAN scale only",
@@ -134,7 +140,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     width: "eighth widths (4…64 channels): Ψ and D dominate a step (docs/performance.md)",
     etaWidth:
       "quarter widths: η reads a 1-channel image, so a wider η is cheap and lowers its floor",
-    dScales: "one 64 px scale: each extra scale adds a third of D's cost",
+    dScales: "one 64 px scale: every extra scale adds to D's cost, which dominates a step with Ψ",
     dLayers: "official PatchGAN depth",
     batch:
       "8 (official 16): twice the steps for the same CPU time; BatchNorm statistics stay defined",

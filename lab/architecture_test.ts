@@ -1,12 +1,12 @@
 /**
  * The notebook API's seams (docs/notebook.md): `lab/` drives the engine only through its public
  * API (`pipeline/mod.ts`, the functions the CLI uses), so no notebook-only logic can creep into
- * it; and nothing but `main.ts` (one command line) depends on `lab/`.
+ * it; and nothing but `cli/` (the commands) depends on `lab/`.
  */
 import assert from "node:assert/strict";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { scanSpecifiers } from "../pipeline/fingerprint.ts";
+import { scanSpecifiers } from "../pipeline/plan/fingerprint.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SKIP = new Set(["node_modules", ".cache", ".git", "notebooks"]);
@@ -37,9 +37,9 @@ Deno.test("lab/ uses the engine only through pipeline/mod.ts", () => {
   assert.ok(all.some((i) => i.file === "lab/lab.ts" && i.target === "pipeline/mod.ts"));
 });
 
-Deno.test("only main.ts, tests and benchmarks import lab/ (the engine, stages and science never do)", () => {
+Deno.test("only cli/, tests and benchmarks import lab/ (the engine, stages and science never do)", () => {
   const bad = all.filter((i) =>
-    i.target.startsWith("lab/") && !i.file.startsWith("lab/") && i.file !== "main.ts" &&
+    i.target.startsWith("lab/") && !i.file.startsWith("lab/") && !i.file.startsWith("cli/") &&
     !i.file.startsWith("tests/") && !i.file.startsWith("bench/")
   );
   assert.deepEqual(bad.map((i) => `${i.file} imports ${i.target}`), []);

@@ -13,7 +13,7 @@ import type { EvaluationRecord, TrainingCurves } from "../keypointgan/eval/recor
 import type { ArtifactRef, StageSummary } from "../pipeline/mod.ts";
 import { lossCurvesSpec, lossPoints } from "../reports/charts_runs.ts";
 import { esc } from "../reports/html.ts";
-import { parseEvaluationRecord } from "../stages/_evaluation_schema.ts";
+import { parseEvaluationRecord } from "../keypointgan/eval/record_schema.ts";
 import {
   base64,
   chartBundle,

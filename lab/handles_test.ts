@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fixtureEvaluations } from "../tests/fixtures/evaluations.ts";
 import { encodePng } from "../keypointgan/viz/png.ts";
 import type { ArtifactRef } from "../pipeline/mod.ts";
-import { buildReport, provenanceRows } from "../reports/report.ts";
+import { buildReport, provenanceRows } from "../reports/assemble.ts";
 import { compare } from "./compare.ts";
 import { JUPYTER_DISPLAY, LAB_CSS, type MimeBundle, VEGA_LITE_MIME } from "./display.ts";
 import {

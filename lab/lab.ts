@@ -16,6 +16,7 @@
  */
 import { fileURLToPath } from "node:url";
 import {
+  executorPlugins,
   type Experiment,
   type ExperimentSource,
   load,
@@ -34,11 +35,11 @@ import { compare, type Comparison } from "./compare.ts";
 import { JUPYTER_DISPLAY, labHtml, type MimeBundle, show } from "./display.ts";
 import { type ArtifactHandle, handleFor, type HandleOf } from "./handles.ts";
 import { PlanView } from "./plan_view.ts";
-import { ProgressLine } from "./progress.ts";
-import { type RunSelector, selectRun } from "./select.ts";
+import { ProgressLine } from "./cell_progress.ts";
+import { type RunSelector, selectRun } from "./run_selector.ts";
 import { esc } from "../reports/html.ts";
 
-export type { RunSelector } from "./select.ts";
+export type { RunSelector } from "./run_selector.ts";
 export { show } from "./display.ts";
 
 /** Environment variable naming the experiment the notebooks open (CI sets `smoke`). */
@@ -98,7 +99,8 @@ export class Lab {
 
   /** Loads and validates `experiment` (a name in experiments/, a path, or `{ name, value }`). */
   static async open(experiment?: ExperimentSource, options: LabOptions = {}): Promise<Lab> {
-    const project = options.project ?? openProject({ root: ROOT, registry, globals });
+    const project = options.project ??
+      openProject({ root: ROOT, registry, globals, executors: executorPlugins });
     const source = experiment ?? notebookExperiment(project);
     const store = openStore(project, options.store);
     return new Lab(project, store, source, await load(project, source), [], options);

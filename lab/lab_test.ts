@@ -3,7 +3,7 @@ import { fixtureProject, tempStore } from "../tests/fixtures/project.ts";
 import { ExperimentError, readLedger } from "../pipeline/mod.ts";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./display.ts";
 import { Lab, notebookExperiment } from "./lab.ts";
-import { ProgressLine } from "./progress.ts";
+import { ProgressLine } from "./cell_progress.ts";
 
 const project = fixtureProject();
 

@@ -5,19 +5,23 @@
  * @module
  */
 import { resolve } from "node:path";
-import { type ExperimentSource, loadExperiment, type LoadOptions } from "./experiment.ts";
-import { InProcessExecutor } from "./executor.ts";
-import type { Executor } from "./executor.ts";
-import { Fingerprinter } from "./fingerprint.ts";
-import { appendLedger, type LedgerEntry, ledgerEntry, newRunId } from "./ledger.ts";
-import { buildPlan, type Plan, type PlanNode, type PlanOptions } from "./plan.ts";
+import {
+  type ExperimentSource,
+  loadExperiment,
+  type LoadOptions,
+} from "./experiment/experiment.ts";
+import { InProcessExecutor } from "./executors/inprocess/executor.ts";
+import type { Executor } from "./run/executor.ts";
+import { Fingerprinter } from "./plan/fingerprint.ts";
+import { appendLedger, type LedgerEntry, ledgerEntry, newRunId } from "./run/ledger.ts";
+import { buildPlan, type Plan, type PlanNode, type PlanOptions } from "./plan/plan.ts";
 import type { Project } from "./project.ts";
-import { type Outcomes, type RunEvent, runPlan } from "./runner.ts";
+import { type Outcomes, type RunEvent, runPlan } from "./run/runner.ts";
 import type { ArtifactRef } from "./stage.ts";
-import { type ExplainOptions, explainPlan } from "./state.ts";
-import { Store, STORE_ENV } from "./store.ts";
-import { SubprocessExecutor } from "./subprocess.ts";
-import { EXPERIMENT_LEVEL, readIndex } from "./store_index.ts";
+import { type ExplainOptions, explainPlan } from "./plan/state.ts";
+import { Store, STORE_ENV } from "./store/store.ts";
+import { SubprocessExecutor } from "./executors/subprocess/executor.ts";
+import { EXPERIMENT_LEVEL, readIndex } from "./store/store_index.ts";
 
 const fingerprinters = new WeakMap<Project, Fingerprinter>();
 

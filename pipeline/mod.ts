@@ -15,26 +15,42 @@
  */
 export * from "./stage.ts";
 export { openProject, type Project, type ProjectConfig, stageDefaults } from "./project.ts";
-export type { Experiment, ExperimentSource, LoadOptions, VariantRun } from "./experiment.ts";
+export type {
+  Experiment,
+  ExperimentSource,
+  LoadOptions,
+  VariantRun,
+} from "./experiment/experiment.ts";
 export {
   ExperimentError,
   formatIssue,
   formatPath,
   type Issue,
   StageFailedError,
-} from "./errors.ts";
-export type { Plan, PlanNode, PlanOptions } from "./plan.ts";
-export { describeState, type NodeState, type Reason } from "./state.ts";
-export { type FailureRecord, Store, STORE_ENV, type Verified } from "./store.ts";
-export type { Manifest, NodeSpec } from "./manifest.ts";
-export { type Executor, InProcessExecutor } from "./executor.ts";
-export { SubprocessExecutor } from "./subprocess.ts";
-export { type InterruptPolicy, SlurmExecutor, type SlurmExecutorOptions } from "./slurm.ts";
-export type { SlurmConfig } from "./slurm_args.ts";
-export type { NodeEvent, NodeJob, NodeOutcome } from "./job.ts";
-export type { Outcomes, RunEvent } from "./runner.ts";
-export { type LedgerEntry, readLedger } from "./ledger.ts";
-export { parseCommandArgs } from "./cli_flags.ts";
+} from "./common/errors.ts";
+export type { NodeState, Plan, PlanNode, PlanOptions, Reason } from "./plan/plan.ts";
+export { describeState } from "./plan/state.ts";
+export { type FailureRecord, Store, STORE_ENV, type Verified } from "./store/store.ts";
+export type { Manifest, NodeSpec } from "./store/manifest.ts";
+export type { Executor, ExecutorContext, ExecutorPlugin } from "./run/executor.ts";
+export type { ExecutorKind } from "./project.ts";
+export { executorPlugins } from "./executors/mod.ts";
+export { InProcessExecutor } from "./executors/inprocess/executor.ts";
+export { SubprocessExecutor } from "./executors/subprocess/executor.ts";
+export {
+  type InterruptPolicy,
+  slurm,
+  type SlurmConfig,
+  SlurmExecutor,
+  type SlurmExecutorOptions,
+} from "./executors/slurm/mod.ts";
+export type { NodeEvent, NodeJob, NodeOutcome } from "./run/node_job.ts";
+export type { Outcomes, RunEvent } from "./run/runner.ts";
+export { type LedgerEntry, readLedger, show } from "./run/ledger.ts";
+// How the CLI formats ledger values, for other views of the ledger (the run browser).
+export { commitOf, fmtNumber } from "./run/runs_diff.ts";
+export { duration } from "./common/table.ts";
+export { parseCommandArgs } from "./common/flags.ts";
 export {
   findArtifact,
   load,

@@ -7,8 +7,23 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { IssueList } from "./errors.ts";
+import { IssueList } from "./common/errors.ts";
 import type { StageDef, StageRegistry } from "./stage.ts";
+import type { StoreGc } from "./store/gc.ts";
+
+/**
+ * An executor kind beyond the built-in `local` one (a plug-in under `pipeline/executors/`):
+ * what the engine's core needs to know of it. The full plug-in (`ExecutorPlugin`,
+ * run/executor.ts) also describes and builds the executor of a run.
+ */
+export interface ExecutorKind {
+  /** The experiment file's `executor.kind` and the `--executor` value. */
+  readonly kind: string;
+  /** Its `executor` settings in an experiment file, `kind` included (a strict object). */
+  readonly settings: z.ZodType;
+  /** gc of the files it keeps in the store (store/gc.ts calls it last). */
+  readonly gc?: StoreGc;
+}
 
 /** What the entry point (main.ts, a test, the notebook) hands the engine. */
 export interface ProjectConfig {
@@ -28,6 +43,8 @@ export interface ProjectConfig {
    * per-process backend description, which the CLI prints once per run instead).
    */
   readonly detailLine?: (line: string) => boolean;
+  /** Executor plug-ins besides `local` (main.ts passes the Slurm one). @default none */
+  readonly executors?: readonly ExecutorKind[];
 }
 
 /** How often a stage runs: once per variant chain, or once per experiment (fan-in and below). */
@@ -45,6 +62,7 @@ export interface Project {
   readonly order: readonly string[];
   readonly levels: ReadonlyMap<string, StageLevel>;
   readonly detailLine?: (line: string) => boolean;
+  readonly executors: readonly ExecutorKind[];
 }
 
 /** Validates the registry and returns the project; throws `ExperimentError` (source `registry`). */
@@ -74,6 +92,7 @@ export function openProject(config: ProjectConfig): Project {
     order,
     levels,
     detailLine: config.detailLine,
+    executors: config.executors ?? [],
   };
 }
 

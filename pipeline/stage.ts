@@ -12,7 +12,7 @@ import type { z } from "zod";
 
 /** A completed artifact in the store, as handed to a downstream stage. */
 export interface ArtifactRef {
-  /** Content key: SHA-256 hex of the node's canonical spec (see pipeline/hash.ts). */
+  /** Content key: SHA-256 hex of the node's canonical spec (see pipeline/common/hash.ts). */
   readonly key: string;
   /** Name of the stage that produced it. */
   readonly stage: string;
@@ -95,8 +95,12 @@ export interface StageContext<P> {
 /** Scalars a stage may return for the run ledger (e.g. final losses, errors, backend). */
 export type StageSummary = Record<string, number | string | boolean | null>;
 
-/** A stage: typed params with defaults, declared inputs/outputs, and a `run` function. */
-export interface StageDef<S extends z.ZodObject = z.ZodObject> {
+/**
+ * A stage: typed params with defaults, declared inputs/outputs, and a `run` function. `R` is the
+ * type of the params `run` receives: `z.output<S>`, or what `resolve` returns (e.g. with the
+ * tier-dependent params filled), so stages need no casts.
+ */
+export interface StageDef<S extends z.ZodObject = z.ZodObject, R = z.output<S>> {
   /** Registry key; equals the file name in stages/. */
   readonly name: string;
   /** Bump when outputs change meaning without a source change the fingerprint would see. */
@@ -109,7 +113,7 @@ export interface StageDef<S extends z.ZodObject = z.ZodObject> {
    * Optional: fill derived params (e.g. tier-dependent sizes left unset) before hashing, so the
    * cache key and manifest hold the effective values. Must be pure and deterministic.
    */
-  resolve?(params: z.output<S>): z.output<S>;
+  resolve?(params: z.output<S>): R;
   /** Named inputs. */
   readonly inputs: Readonly<Record<string, InputSpec>>;
   /**
@@ -127,11 +131,13 @@ export interface StageDef<S extends z.ZodObject = z.ZodObject> {
   /** Relative cost estimate of a run with these params (seconds-ish); weights overall ETA. */
   cost?(params: z.output<S>): number;
   /** Compute the outputs. Throwing fails the node; its dependants are skipped. */
-  run(ctx: StageContext<z.output<S>>): Promise<StageSummary | void>;
+  run(ctx: StageContext<R>): Promise<StageSummary | void>;
 }
 
 /** Identity helper that keeps `params`, `run` and `resolve` types tied together. */
-export function defineStage<S extends z.ZodObject>(def: StageDef<S>): StageDef<S> {
+export function defineStage<S extends z.ZodObject, R = z.output<S>>(
+  def: StageDef<S, R>,
+): StageDef<S, R> {
   return def;
 }
 

@@ -10,7 +10,7 @@ import type { DatasetKind } from "../keypointgan/data/types.ts";
 import { mean, sampleSd } from "../keypointgan/eval/stats.ts";
 import { SCHEMA, type Spec } from "./chart_common.ts";
 import { headline } from "./claims.ts";
-import { groupConfigs, measure } from "./select.ts";
+import { groupConfigs, measure } from "./configurations.ts";
 import type { ChartBlock, EvaluationInput } from "./types.ts";
 
 /** Mean and sd over seeds at each logged step (steps every seed logged). */

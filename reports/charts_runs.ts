@@ -8,7 +8,7 @@ import type { DatasetKind } from "../keypointgan/data/types.ts";
 import { PROTOCOLS } from "../keypointgan/eval/protocols.ts";
 import type { Measurement, TrainingCurves } from "../keypointgan/eval/record.ts";
 import { OURS, PAPER, SCHEMA, type Spec } from "./chart_common.ts";
-import { findConfigs, groupConfigs } from "./select.ts";
+import { findConfigs, groupConfigs } from "./configurations.ts";
 import type { ChartBlock, EvaluationInput } from "./types.ts";
 
 /** One logged loss value: the panel (`loss`), the colour (`variant`), the line (`run`). */

@@ -7,7 +7,7 @@
  */
 import { OURS, PAPER, SCHEMA, type Spec } from "./chart_common.ts";
 import { PRIOR_SIZES } from "./paper/table5.ts";
-import { type Config, findConfigs, groupConfigs } from "./select.ts";
+import { type Config, findConfigs, groupConfigs } from "./configurations.ts";
 import type { ChartBlock, EvaluationInput, PaperTable } from "./types.ts";
 
 /** Table 1's KeypointGAN row: ours (mean ± sd) vs the paper, per activity. */

@@ -9,7 +9,13 @@
 import type { DatasetKind } from "../keypointgan/data/types.ts";
 import { oursText, refsText } from "./format.ts";
 import { bottleneckWithoutConditional } from "./paper/table4.ts";
-import { type Config, groupConfigs, measure, type MetricRef, type Selector } from "./select.ts";
+import {
+  type Config,
+  groupConfigs,
+  measure,
+  type MetricRef,
+  type Selector,
+} from "./configurations.ts";
 import type { ClaimResult, EvaluationInput, OursCell } from "./types.ts";
 
 /** A measured quantity a claim compares. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isPreset } from "./select.ts";
+import { isPreset } from "./configurations.ts";
 import type { EvaluationInput } from "./types.ts";
 
 /** `main`: KeypointGAN and CycleGAN per dataset; `all`: every evaluation; `none`. */

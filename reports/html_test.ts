@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fixtureEvaluations } from "../tests/fixtures/evaluations.ts";
 import { esc, renderHtml } from "./html.ts";
-import { buildReport } from "./report.ts";
+import { buildReport } from "./assemble.ts";
 import type { EvaluationInput } from "./types.ts";
 
 const EVIL = `</script><script>alert("x")</script><img src=x onerror=alert(1)>`;

@@ -19,8 +19,8 @@ import {
   PAPER_H36M,
   REAL_FACE_SPLITS,
 } from "./real_data_tables.ts";
-import type { ReportContext, SectionBuilder } from "./report.ts";
-import { type Config, groupConfigs, isPreset } from "./select.ts";
+import type { ReportContext, SectionBuilder } from "./assemble.ts";
+import { type Config, groupConfigs, isPreset } from "./configurations.ts";
 import type { Block, Cell, FigureBlock, PaperTable } from "./types.ts";
 
 export { PAPER_300W, PAPER_H36M, REAL_FACE_SPLITS };

@@ -7,7 +7,7 @@
  * @module
  */
 import { NONE, OURS_ONLY, type RowSpec, type TableSpec, V } from "./paper/spec.ts";
-import { type Config, findConfigs, isPreset, type MetricRef } from "./select.ts";
+import { type Config, findConfigs, isPreset, type MetricRef } from "./configurations.ts";
 import { buildTable } from "./tables.ts";
 import type { PaperCell, PaperTable } from "./types.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { fixtureEvaluations } from "../tests/fixtures/evaluations.ts";
 import type { EvaluationRecord, Measurement } from "../keypointgan/eval/record.ts";
 import { PAPER_300W, PAPER_H36M, realDataSection } from "./real_data.ts";
-import { buildReport, type ReportContext } from "./report.ts";
+import { buildReport, type ReportContext } from "./assemble.ts";
 import { renderTablesText } from "./render_text.ts";
 import type { Block, EvaluationInput, PaperTable } from "./types.ts";
 

@@ -6,7 +6,7 @@
  */
 import { PAPER_TABLES } from "./paper/mod.ts";
 import type { OursSpec, TableSpec } from "./paper/spec.ts";
-import { type Config, findConfigs, groupConfigs, measure } from "./select.ts";
+import { type Config, findConfigs, groupConfigs, measure } from "./configurations.ts";
 import type { Cell, EvaluationInput, OursCell, PaperTable, TableRow } from "./types.ts";
 
 function oursCell(configs: readonly Config[], spec: OursSpec): OursCell {

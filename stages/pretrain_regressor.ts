@@ -7,9 +7,9 @@
 import { z } from "zod";
 import { type ArtifactRef, defineStage } from "../pipeline/stage.ts";
 import { readDataset } from "../keypointgan/data/dataset_io.ts";
-import { type CommonParams, runPretrain } from "../keypointgan/model/run.ts";
+import { runPretrain } from "../keypointgan/model/run.ts";
 import { type BackendName, initBackend } from "../keypointgan/tf.ts";
-import { commonParams, resolveTier } from "./_model_params.ts";
+import { commonParams, resolveTier } from "../keypointgan/model/params_schema.ts";
 
 export default defineStage({
   name: "pretrain_regressor",
@@ -24,7 +24,7 @@ export default defineStage({
     const data = ctx.inputs.data as ArtifactRef;
     const backend = await initBackend(ctx.params.backend as BackendName, ctx.log);
     const ds = await readDataset(data.dir);
-    const final = await runPretrain(ctx.params as CommonParams, ds, {
+    const final = await runPretrain(ctx.params, ds, {
       workDir: ctx.workDir,
       outDir: ctx.outDir,
       signal: ctx.signal,

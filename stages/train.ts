@@ -10,15 +10,15 @@ import { join } from "node:path";
 import { z } from "zod";
 import { type ArtifactRef, defineStage } from "../pipeline/stage.ts";
 import { readDataset } from "../keypointgan/data/dataset_io.ts";
-import { runTrain, type TrainParams } from "../keypointgan/model/run.ts";
+import { runTrain } from "../keypointgan/model/run.ts";
 import { VARIANT_NAMES } from "../keypointgan/model/variants.ts";
 import { type BackendName, initBackend } from "../keypointgan/tf.ts";
-import { commonParams, resolveTier } from "./_model_params.ts";
+import { commonParams, resolveTier } from "../keypointgan/model/params_schema.ts";
 
 const params = z.strictObject({
   ...commonParams,
   /** Table 4 row (keypointgan/model/variants.ts); `supervised` = the Φ∘η upper bound. */
-  variant: z.enum(VARIANT_NAMES as [string, ...string[]]).default("keypointgan"),
+  variant: z.enum(VARIANT_NAMES).default("keypointgan"),
   /** Override the variant's flag: Ψ gets x′. */
   conditional: z.boolean().nullable().default(null),
   /** Override: Ψ fed β(η(Φ(x))) instead of Φ(x). */
@@ -103,7 +103,7 @@ export default defineStage({
     const backend = await initBackend(ctx.params.backend as BackendName, ctx.log);
     const ds = await readDataset(data.dir);
     const final = await runTrain(
-      ctx.params as unknown as TrainParams,
+      ctx.params,
       ds,
       join(regressor.dir, "regressor"),
       {

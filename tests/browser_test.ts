@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderHtml } from "../reports/html.ts";
-import { buildReport, type SectionBuilder } from "../reports/report.ts";
+import { buildReport, type SectionBuilder } from "../reports/assemble.ts";
 import { loadVegaScripts } from "../reports/vendor.ts";
 import { ensureChromium, launchChromium, Page } from "./cdp.ts";
 import { fixtureEvaluations } from "./fixtures/evaluations.ts";

@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readLedger } from "../pipeline/ledger.ts";
-import { Store } from "../pipeline/store.ts";
+import { readLedger } from "../pipeline/run/ledger.ts";
+import { Store } from "../pipeline/store/store.ts";
 import { checkPrerequisites } from "../keypointgan/prerequisites.ts";
 import { cli, type Proc } from "./fixtures/cli_process.ts";
 

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { load, nodeOf, openStore, plan, run } from "../pipeline/api.ts";
-import { readLedger } from "../pipeline/ledger.ts";
-import { lines } from "../pipeline/channel.ts";
+import { readLedger } from "../pipeline/run/ledger.ts";
+import { lines } from "../pipeline/run/channel.ts";
 import { fixtureProject, tempStore } from "./fixtures/project.ts";
 
 const MAIN = fileURLToPath(new URL("./fixtures/main.ts", import.meta.url));

@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ExperimentError, formatIssue } from "../pipeline/errors.ts";
-import { loadExperiment, type LoadOptions } from "../pipeline/experiment.ts";
+import { ExperimentError, formatIssue } from "../pipeline/common/errors.ts";
+import { loadExperiment, type LoadOptions } from "../pipeline/experiment/experiment.ts";
 import { fixtureProject } from "./fixtures/project.ts";
 
 interface Case {

@@ -13,9 +13,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { load, openStore, plan, run } from "../pipeline/api.ts";
-import { readLedger } from "../pipeline/ledger.ts";
+import { readLedger } from "../pipeline/run/ledger.ts";
 import { openProject } from "../pipeline/project.ts";
-import { Store } from "../pipeline/store.ts";
+import { Store } from "../pipeline/store/store.ts";
 import { checkPrerequisites } from "../keypointgan/prerequisites.ts";
 import { cli } from "./fixtures/cli_process.ts";
 import { globals, registry } from "../stages/mod.ts";

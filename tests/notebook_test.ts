@@ -24,7 +24,7 @@ import {
   sh,
   sourceOf,
 } from "../lab/jupyter.ts";
-import { NOTEBOOKS } from "../lab/notebook_command.ts";
+import { NOTEBOOKS } from "../cli/notebook.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const PACKAGES = ["jupyter-nbconvert", "python3-nbclient"];

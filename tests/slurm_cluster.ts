@@ -13,7 +13,7 @@
  */
 import { join } from "node:path";
 import process from "node:process";
-import { missingTools } from "../pipeline/slurm_cli.ts";
+import { missingTools } from "../pipeline/executors/slurm/cli.ts";
 
 /** A running cluster. */
 export interface Cluster {

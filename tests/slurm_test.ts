@@ -11,11 +11,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { load, nodeOf, openStore, plan, run } from "../pipeline/api.ts";
-import { lines } from "../pipeline/channel.ts";
-import type { Plan } from "../pipeline/plan.ts";
+import { lines } from "../pipeline/run/channel.ts";
+import type { Plan } from "../pipeline/plan/plan.ts";
 import type { Project } from "../pipeline/project.ts";
-import { SlurmExecutor } from "../pipeline/slurm.ts";
-import type { Store } from "../pipeline/store.ts";
+import { SlurmExecutor } from "../pipeline/executors/slurm/executor.ts";
+import { executorContract } from "../pipeline/executors/testing/contract.ts";
+import type { Store } from "../pipeline/store/store.ts";
 import { fixtureProject, tempStore } from "./fixtures/project.ts";
 import { type Cluster, ensureSlurm, startCluster } from "./slurm_cluster.ts";
 
@@ -147,6 +148,20 @@ Deno.test({
         () => sameAsLocal(cluster, dir, mk),
       );
       await t.step("a re-run submits nothing", () => rerunSubmitsNothing(cluster, dir));
+      await t.step(
+        "the shared executor contract, on the cluster",
+        (c) =>
+          executorContract(c, (proj, store) =>
+            new SlurmExecutor({
+              store,
+              root: proj.root,
+              entry: FIXTURE_MAIN,
+              env: cluster.env,
+              pollMs: 300,
+              tailMs: 200,
+              endGraceMs: 1000,
+            })),
+      );
       await t.step(
         "a failed job: its log tail is shown, its dependants skipped",
         () => failedJob(cluster, dir),

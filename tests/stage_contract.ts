@@ -12,12 +12,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { canonicalJson } from "../pipeline/hash.ts";
-import { listTree } from "../pipeline/fsutil.ts";
+import { canonicalJson } from "../pipeline/common/hash.ts";
+import { listTree } from "../pipeline/common/fsutil.ts";
 import { load, nodeOf, openStore, plan, run } from "../pipeline/api.ts";
 import { openProject, type Project } from "../pipeline/project.ts";
 import type { StageDef } from "../pipeline/stage.ts";
-import type { Store } from "../pipeline/store.ts";
+import type { Store } from "../pipeline/store/store.ts";
 
 /** How to run one stage's contract. */
 export interface StageFixture {

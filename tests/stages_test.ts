@@ -3,8 +3,8 @@
  * stage is enough to have it checked; tune it in tests/stage_fixtures.ts.
  */
 import assert from "node:assert/strict";
-import { ExperimentError, formatIssue } from "../pipeline/errors.ts";
-import { loadExperiment } from "../pipeline/experiment.ts";
+import { ExperimentError, formatIssue } from "../pipeline/common/errors.ts";
+import { loadExperiment } from "../pipeline/experiment/experiment.ts";
 import { openProject } from "../pipeline/project.ts";
 import { globals, registry } from "../stages/mod.ts";
 import { runStageContract } from "./stage_contract.ts";

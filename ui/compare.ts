@@ -5,9 +5,7 @@
  *
  * @module
  */
-import type { LedgerEntry } from "../pipeline/mod.ts";
-import { show } from "../pipeline/ledger.ts";
-import { fmtNumber } from "../pipeline/runs_diff.ts";
+import { fmtNumber, type LedgerEntry, show } from "../pipeline/mod.ts";
 import { oursText, paperText } from "../reports/format.ts";
 import type { PaperTable } from "../reports/types.ts";
 

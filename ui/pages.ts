@@ -5,9 +5,7 @@
  *
  * @module
  */
-import type { LedgerEntry } from "../pipeline/mod.ts";
-import { duration } from "../pipeline/table.ts";
-import { commitOf } from "../pipeline/runs_diff.ts";
+import { commitOf, duration, type LedgerEntry } from "../pipeline/mod.ts";
 import { esc } from "../reports/html.ts";
 import { lossCurvesSpec, type LossPoint } from "../reports/charts_runs.ts";
 import { cellText, metricRows, type ParamRow, paramRows, type Table4Row } from "./compare.ts";

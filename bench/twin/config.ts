@@ -16,7 +16,7 @@ import { type TierSummary, tierSummary } from "../../keypointgan/model/summary.t
 import { pixelPyramid } from "../../keypointgan/model/features.ts";
 import { initAll } from "../../keypointgan/model/networks.ts";
 import { ParamStore } from "../../keypointgan/model/params.ts";
-import { Rng } from "../../keypointgan/model/rng.ts";
+import { Rng } from "../../keypointgan/rng.ts";
 import type { TrainerConfig } from "../../keypointgan/model/trainer.ts";
 import { VARIANT_NAMES, type VariantName } from "../../keypointgan/model/variants.ts";
 import { type TierName, TIERS } from "../../keypointgan/tiers.ts";

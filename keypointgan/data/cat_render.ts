@@ -16,7 +16,7 @@ import { apply3 } from "./geometry.ts";
 import type { Mat3, Vec3 } from "./geometry.ts";
 import { lit, mix, valueNoise } from "./shading.ts";
 import type { Light } from "./shading.ts";
-import type { Rng } from "../model/rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** A cat's identity: shape and coat. */
 export interface CatLook {

@@ -7,7 +7,7 @@
  * @module
  */
 import { CAT } from "../skeletons.ts";
-import { Rng } from "../model/rng.ts";
+import { Rng } from "../rng.ts";
 import { apply3, mul3, rotX, rotY, rotZ } from "./geometry.ts";
 import type { Mat3, Vec3 } from "./geometry.ts";
 import { catKeypoints3d, catPrimitives, sampleCatLook } from "./cat_render.ts";

@@ -12,7 +12,7 @@ import { Ellipsoid } from "./raster.ts";
 import { apply3, identity3 } from "./geometry.ts";
 import type { Mat3, Vec3 } from "./geometry.ts";
 import type { Material, Primitive } from "./raster.ts";
-import type { Rng } from "../model/rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** Identity shape parameters (offsets from the template, head units). */
 export interface FaceShape {

@@ -14,7 +14,7 @@ import { lit, mix, sampleCloth, sampleHair, sampleSkin, valueNoise } from "./sha
 import type { Light } from "./shading.ts";
 import type { Mat3, Vec3 } from "./geometry.ts";
 import { apply3 } from "./geometry.ts";
-import type { Rng } from "../model/rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** An identity's look. */
 export interface FaceLook {

@@ -7,7 +7,7 @@
  * @module
  */
 import { FACE } from "../skeletons.ts";
-import { Rng } from "../model/rng.ts";
+import { Rng } from "../rng.ts";
 import { apply3, mul3, rotX, rotY, rotZ } from "./geometry.ts";
 import type { Mat3, Vec3 } from "./geometry.ts";
 import { faceLandmarks3d, sampleFaceShape } from "./face_model.ts";

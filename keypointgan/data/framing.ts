@@ -18,7 +18,7 @@
  */
 import { apply3, mul3, rotX, rotY, rotZ } from "./geometry.ts";
 import type { Mat3, Vec3 } from "./geometry.ts";
-import type { Rng } from "../model/rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** Constants of the body crop. */
 export const BODY_FRAMING = {

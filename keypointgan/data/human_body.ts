@@ -8,7 +8,7 @@
 import { H36M_PARENTS } from "../skeletons.ts";
 import { apply3, identity3, mul3, rotX, rotY, rotZ, unit3 } from "./geometry.ts";
 import type { Mat3, Vec3 } from "./geometry.ts";
-import type { Rng } from "../model/rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** Mean bone lengths (mm) of the H3.6M mocap, bone parent(j) → j; index 0 unused. */
 export const H36M_BONE_MM: readonly number[] = [

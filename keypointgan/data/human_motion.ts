@@ -8,7 +8,7 @@
  */
 import { CH, NUM_CHANNELS } from "./human_body.ts";
 import type { PoseChannel } from "./human_body.ts";
-import type { Rng } from "../model/rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** The activities, in the order of `DatasetHeader.activities`. */
 export const ACTIVITIES = ["wait", "pose", "greet", "direct", "discuss", "walk"] as const;

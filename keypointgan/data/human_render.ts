@@ -21,7 +21,7 @@ import {
   sampleSkin,
 } from "./shading.ts";
 import type { Light, Pattern } from "./shading.ts";
-import type { Rng } from "../model/rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** What a subject wears and looks like (fixed across the subject's videos, as in H3.6M). */
 export interface HumanLook {

@@ -7,7 +7,7 @@
  * @module
  */
 import { HUMAN } from "../skeletons.ts";
-import { Rng } from "../model/rng.ts";
+import { Rng } from "../rng.ts";
 import { BODY_FRAMING, bodyProjector, frameBody, sampleBodyCamera } from "./framing.ts";
 import type { BodyCameraRanges } from "./framing.ts";
 import { forwardKinematics, NUM_CHANNELS, sampleBodyShape } from "./human_body.ts";

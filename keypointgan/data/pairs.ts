@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Rng } from "../model/rng.ts";
+import type { Rng } from "../rng.ts";
 import type { DatasetHeader, Prior, Split } from "./types.ts";
 import {
   sampleGrid,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../model/rng.ts";
+import { Rng } from "../rng.ts";
 import { generateParallel } from "./parallel.ts";
 import { PairSampler, samplePrior } from "./pairs.ts";
 import { PREPARE_DEFAULTS, resolvePrepare, syntheticSpec } from "./prepare.ts";

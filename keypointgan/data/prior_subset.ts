@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Rng } from "../model/rng.ts";
+import { Rng } from "../rng.ts";
 import type { Prior } from "./types.ts";
 
 /** The subset of `prior` used for training. */

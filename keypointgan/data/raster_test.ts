@@ -4,7 +4,7 @@ function assertAlmostEquals(a: number, b: number, tol: number): void {
   assert.ok(Math.abs(a - b) <= tol, `${a} != ${b} ± ${tol}`);
 }
 import { Ellipsoid, renderScene, RoundCone, Triangle } from "./raster.ts";
-import { Rng } from "../model/rng.ts";
+import { Rng } from "../rng.ts";
 
 const flat = (_p: unknown, out: number[]) => {
   out[0] = 1;

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Rgb, SurfacePoint } from "./raster.ts";
-import type { Rng } from "../model/rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** A directional light in scene space (y down, z towards the viewer). */
 export interface Light {

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Rng } from "../model/rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** Warp distribution (digest §5.4 defaults in `TPS_DEFAULTS`). */
 export interface TpsParams {

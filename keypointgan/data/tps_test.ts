@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../model/rng.ts";
+import { Rng } from "../rng.ts";
 import {
   IDENTITY_WARP,
   inverseWarpPoint,

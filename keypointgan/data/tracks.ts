@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Rng } from "../model/rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** A keyframed vector-valued track. */
 export interface Track {

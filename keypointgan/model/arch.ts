@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { AppearancePool } from "../tiers.ts";
 
 /** Shapes and switches that decide which parameters exist. */
 export interface ArchConfig {
@@ -37,9 +38,8 @@ export interface ArchConfig {
   readonly dMinibatchStd?: boolean;
 }
 
-/** Ψ's appearance code: a spatial map (official default) or globally pooled (`avg_pool_style`). */
-export type AppearancePool = "spatial" | "global";
-export const APPEARANCE_POOLS: readonly AppearancePool[] = ["spatial", "global"];
+/** Ψ's appearance code (defined in tiers.ts, which sets it per tier). */
+export { APPEARANCE_POOLS, type AppearancePool } from "../tiers.ts";
 
 /** Channels of an official width `c` under multiplier w (at least 1). */
 export function ch(cfg: Pick<ArchConfig, "width">, c: number): number {

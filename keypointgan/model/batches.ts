@@ -11,7 +11,7 @@ import { tf } from "../tf.ts";
 import { PairSampler, samplePrior } from "../data/pairs.ts";
 import type { Dataset, Prior } from "../data/types.ts";
 import type { Batch } from "./trainer.ts";
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** uint8 images `[N, S, S, 3]` at `indices` → float tensor in [−1, 1]. */
 export function imagesToTensor(

@@ -9,7 +9,7 @@ import { tf } from "../tf.ts";
 import { type ArchConfig, ch } from "./arch.ts";
 import { batchNorm, conv2d, instanceNorm, type Mode } from "./layers.ts";
 import { initBatchNorm, initConv, type ParamStore } from "./params.ts";
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../rng.ts";
 
 export type NormKind = "batch" | "instance";
 

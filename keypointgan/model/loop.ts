@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { tf } from "../tf.ts";
 import { cadenceProblem } from "./cadence.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
-import type { Job } from "./jobs.ts";
+import type { Job } from "./training_jobs.ts";
 
 /** Loop settings. */
 export interface LoopOptions {

@@ -2,7 +2,7 @@ import { deepStrictEqual, ok, rejects } from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { BatchSource } from "./batches.ts";
 import { pixelPyramid } from "./features.ts";
-import { GanJob, type Job } from "./jobs.ts";
+import { GanJob, type Job } from "./training_jobs.ts";
 import { DivergedError, runLoop } from "./loop.ts";
 import { decoder, keypointRegressor, poseEncoder } from "./networks.ts";
 import { renderSkeleton } from "./render.ts";
@@ -90,7 +90,7 @@ Deno.test("a short tiny-tier training run lowers the reconstruction error", asyn
   const cfg = tinyConfig("keypointgan");
   const job = makeJob("keypointgan", { schedule: { ...cfg.schedule, lr: 5e-3 } });
   const src = new BatchSource(ds, ds.prior);
-  const { Rng } = await import("./rng.ts");
+  const { Rng } = await import("../rng.ts");
   const probe = src.sample(8, new Rng(99));
   const before = reconstructionError(job.trainer, probe.x, probe.xCond);
   await runLoop(job, { ...loopOpts(dir, 30), checkpointEvery: 30 });

@@ -17,7 +17,7 @@ import {
   upsample2x,
 } from "./layers.ts";
 import { initConv, type ParamStore } from "./params.ts";
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../rng.ts";
 import { softArgmax } from "./soft_argmax.ts";
 
 /** Official [in, out] widths of Φ's encoder blocks; block 0 starts with a 7×7 conv. */

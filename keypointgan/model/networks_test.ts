@@ -12,7 +12,7 @@ import {
   poseEncoder,
 } from "./networks.ts";
 import { ParamStore } from "./params.ts";
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 
 const TINY: ArchConfig = {
   imageSize: 32,

@@ -10,7 +10,7 @@
  * @module
  */
 import { tf } from "../tf.ts";
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** The official init (digest §2.6): conv weights N(0, 0.02), BN weight N(1, 0.02), biases 0. */
 export const INIT_STD = 0.02;

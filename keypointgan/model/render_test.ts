@@ -5,7 +5,7 @@ import { renderSkeleton } from "./render.ts";
 import { softArgmax } from "./soft_argmax.ts";
 import { decoder, initAll, keypointRegressor, poseEncoder } from "./networks.ts";
 import { ParamStore } from "./params.ts";
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 
 const S = 5; // grid linspace(-1, 1, 5) = [-1, -0.5, 0, 0.5, 1]
 const sigma2 = 0.04;

@@ -16,7 +16,7 @@ import { BatchSource } from "./batches.ts";
 import { exportPredictor } from "./export.ts";
 import { type FeatureNet, loadVgg19, offlineFeatureNet } from "./features.ts";
 import type { ModelMetadata } from "./infer.ts";
-import { GanJob, PretrainJob } from "./jobs.ts";
+import { GanJob, PretrainJob } from "./training_jobs.ts";
 import { type MetricsRow, runLoop } from "./loop.ts";
 import { makeMonitor, regressorFloor } from "./monitor.ts";
 import type { ReconstructionKind } from "./reconstruction.ts";

@@ -4,7 +4,7 @@ import { BatchSource, disposeBatch } from "./batches.ts";
 import { pixelPyramid } from "./features.ts";
 import { decoder, keypointRegressor, poseEncoder } from "./networks.ts";
 import { renderSkeleton } from "./render.ts";
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 import { fakeDataset } from "./testing/fake_dataset.ts";
 import { tinyConfig } from "./testing/tiny_config.ts";
 import { lossNames, Trainer } from "./trainer.ts";

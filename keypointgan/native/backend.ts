@@ -9,7 +9,7 @@
  */
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { backend_util, DataType } from "@tensorflow/tfjs-core";
-import { BufferPool } from "./pool.ts";
+import { BufferPool } from "./buffer_pool.ts";
 
 type DataId = object;
 type Values = backend_util.BackendValues;

@@ -6,7 +6,7 @@
  * [K = kH·kW·C, CO] matrix), y [B, OH, OW, CO].
  *
  * Every op is one of three patch products of a `ConvEngine` (JS or C, see `prims_js.ts` and
- * `helper.ts`), which work in chunks of output rows whose patch matrix stays in cache:
+ * `c_kernels.ts`), which work in chunks of output rows whose patch matrix stays in cache:
  * - `im2colProduct`:  y  = patches(x) · w                (expands the input channels)
  * - `col2imProduct`:  x' = scatter(y' · wᵀ)              (expands the output channels)
  * - `im2colGradient`: dw = patches(x)ᵀ · dy
@@ -18,7 +18,7 @@
  *
  * @module
  */
-import type { BufferPool } from "./pool.ts";
+import type { BufferPool } from "./buffer_pool.ts";
 
 /** Geometry of one conv: explicit top/left padding, bottom/right implied by the sizes. */
 export interface ConvGeometry {

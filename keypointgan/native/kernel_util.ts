@@ -8,7 +8,7 @@ import type { backend_util, KernelConfig, KernelFunc, TensorInfo } from "@tensor
 import type { NativeBackendLike } from "./backend.ts";
 import type { ConvEngine } from "./conv.ts";
 import type { NativeOps } from "./ops.ts";
-import type { BufferPool } from "./pool.ts";
+import type { BufferPool } from "./buffer_pool.ts";
 
 /** TF.js runtime functions the kernels use, passed in by `keypointgan/tf.ts`. */
 export interface TfRuntime {

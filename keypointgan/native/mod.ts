@@ -5,7 +5,7 @@
  * @module
  */
 import { type Blas, type BlasUnavailable, isBlas, loadBlas } from "./blas.ts";
-import { C_CHUNK_FLOATS, loadHelper } from "./helper.ts";
+import { C_CHUNK_FLOATS, loadHelper } from "./c_kernels.ts";
 import { convKernels } from "./kernels_conv.ts";
 export { convObservers } from "./kernels_conv.ts";
 export type { ConvGeometry } from "./conv.ts";
@@ -16,7 +16,7 @@ import { miscKernels } from "./kernels_misc.ts";
 import { reduceKernels } from "./kernels_reduce.ts";
 import { jsOps } from "./ops_js.ts";
 import type { NativeEnv, NativeKernel, TfRuntime } from "./kernel_util.ts";
-import { BufferPool } from "./pool.ts";
+import { BufferPool } from "./buffer_pool.ts";
 import { JS_CHUNK_FLOATS, jsConvEngine } from "./prims_js.ts";
 
 export { makeNativeBackendClass } from "./backend.ts";

@@ -1,14 +1,14 @@
 /**
  * The memory-bound primitives of the native backend (elementwise maths, reductions, strided
  * copies, resizing), with op codes shared by the JS implementation (`ops_js.ts`) and the C
- * helper (`helper.c`, same numbers). Semantics follow TF.js's CPU kernels, NaN propagation
+ * helper (`c_kernels.c`, same numbers). Semantics follow TF.js's CPU kernels, NaN propagation
  * included, so a NaN in training still surfaces as a NaN loss.
  *
  * @module
  */
 import type { LoopPlan } from "./shapes.ts";
 
-/** Unary op codes (same numbers in helper.c). `p0`/`p1` are the op's scalar attributes. */
+/** Unary op codes (same numbers in c_kernels.c). `p0`/`p1` are the op's scalar attributes. */
 export const Unary = {
   relu: 0,
   relu6: 1,

@@ -9,7 +9,7 @@
  * @module
  */
 import type { ConvEngine, ConvGeometry, Sgemm } from "./conv.ts";
-import type { BufferPool } from "./pool.ts";
+import type { BufferPool } from "./buffer_pool.ts";
 
 /** Clipped tap range [kx0, kx1) of the row segment starting at input column ix0. */
 function tapRange(ix0: number, kW: number, inW: number): [number, number] {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { MetricRef, Selector } from "../select.ts";
+import type { MetricRef, Selector } from "../configurations.ts";
 import type { PaperCell } from "../types.ts";
 
 /** Where a row's value comes from, for one column. */

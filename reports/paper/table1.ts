@@ -1,5 +1,5 @@
 /** Table 1 of the paper: Simplified Human3.6M per activity. @module */
-import type { MetricRef } from "../select.ts";
+import type { MetricRef } from "../configurations.ts";
 import {
   DASH,
   NONE,

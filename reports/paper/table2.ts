@@ -1,5 +1,5 @@
 /** Table 2 of the paper: Human3.6M pixel error (values from the text of §5.1). @module */
-import type { MetricRef } from "../select.ts";
+import type { MetricRef } from "../configurations.ts";
 import {
   MISSING,
   NONE,

@@ -1,5 +1,5 @@
 /** Table 3 of the paper: 300-W faces, with and without supervised post-processing. @module */
-import type { MetricRef } from "../select.ts";
+import type { MetricRef } from "../configurations.ts";
 import {
   NONE,
   notReproduced,

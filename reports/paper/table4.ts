@@ -1,6 +1,6 @@
 /** Table 4 of the paper: the ablation from CycleGAN to KeypointGAN. @module */
 import type { EvaluationRecord } from "../../keypointgan/eval/record.ts";
-import type { Selector } from "../select.ts";
+import type { Selector } from "../configurations.ts";
 import {
   DASH,
   NONE,

@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Rng } from "../../model/rng.ts";
+import { Rng } from "../../rng.ts";
 import { H36M_PARENTS } from "../../skeletons.ts";
 import { frameBody, sampleBodyCamera } from "../framing.ts";
 import type { BodyCameraRanges } from "../framing.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Dataset, DatasetHeader, Split } from "../../data/types.ts";
-import { Rng } from "../rng.ts";
+import { Rng } from "../../rng.ts";
 
 /** 5-point chain skeleton used by the fake data. */
 export const FAKE_EDGES: readonly (readonly [number, number])[] = [[0, 1], [1, 2], [1, 3], [1, 4]];

@@ -13,7 +13,7 @@ import type { ModelMetadata } from "../../model/infer.ts";
 import { initAll } from "../../model/networks.ts";
 import { ParamStore } from "../../model/params.ts";
 import { DEFAULT_RENDER } from "../../model/render.ts";
-import { Rng } from "../../model/rng.ts";
+import { Rng } from "../../rng.ts";
 import { variantFlags } from "../../model/variants.ts";
 import { SKELETONS } from "../../skeletons.ts";
 import { writeWeights } from "../../model/weights_io.ts";
