@@ -11,6 +11,7 @@
  * @module
  */
 import { tf } from "../tf.ts";
+import { FIRST_MAX_GRAD } from "../native/kernels_misc.ts";
 
 /** Renderer options (defaults = released config). */
 export interface RenderOptions {
@@ -56,12 +57,33 @@ export function renderSkeleton(
     const inv = 1 / (opts.sigma * opts.sigma);
     const arg = opts.distance === "linear" ? tf.sqrt(tf.add(dist2, 1e-6)) : dist2;
     const edgeImages = tf.exp(tf.mul(arg, -inv)); // [B, E, S, S]
-    // Max over edges with PyTorch's gradient: only the arg-max edge receives it. tf.max would
-    // send the full gradient to every tied edge (pixels nearest a shared joint).
-    const v = e === 1 ? tf.squeeze(edgeImages, [1]) : tf.sum(
-      tf.mul(edgeImages, tf.transpose(tf.oneHot(tf.argMax(edgeImages, 1), e), [0, 3, 1, 2])),
-      1,
-    ); // [B, S, S]
+    const v = e === 1 ? tf.squeeze(edgeImages, [1]) : maxOverEdges(edgeImages); // [B, S, S]
     return tf.reshape(tf.sub(tf.mul(v, 2), 1), [b, size, size, 1]) as tf.Tensor4D;
   });
+}
+
+/**
+ * Max over axis 1 with PyTorch's gradient: only the (first) arg-max edge receives it; tf.max
+ * would send the full gradient to every tied edge (pixels nearest a shared joint). On backends
+ * with the fused gradient kernel (`native`): one Max forward and one kernel backward. Elsewhere
+ * the arg-max edge is selected by a one-hot mask. The same values and gradients either way.
+ */
+function maxOverEdges(edgeImages: tf.Tensor): tf.Tensor {
+  if (!tf.getKernel(FIRST_MAX_GRAD, tf.getBackend())) {
+    const e = edgeImages.shape[1]!;
+    const mask = tf.transpose(tf.oneHot(tf.argMax(edgeImages, 1), e), [0, 3, 1, 2]);
+    return tf.sum(tf.mul(edgeImages, mask), 1);
+  }
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    return {
+      value: tf.max(x, 1),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
+        tf.engine().runKernel(FIRST_MAX_GRAD, { x: saved[0], dy: dy as tf.Tensor }, {
+          axis: 1,
+        }) as tf.Tensor,
+    };
+  });
+  return op(edgeImages);
 }

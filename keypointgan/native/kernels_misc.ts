@@ -225,6 +225,46 @@ function softmax({ inputs, backend, attrs }: KernelArgs) {
   return output(backend, shape, out);
 }
 
+/**
+ * The gradient of a max along one axis as PyTorch's `max(dim)` has it: all of `dy` goes to the
+ * first maximum (strict comparison, as ArgMax), every other entry gets 0. One pass, for β's max
+ * over edges (`keypointgan/model/render.ts`), where the stock path ran ArgMax, OneHot,
+ * Transpose, Multiply and Sum on `[B, E, S, S]` in the forward pass to get this gradient.
+ * Inputs `x` (the max's input) and `dy` (its output's gradient, the axis removed); attr `axis`.
+ */
+export const FIRST_MAX_GRAD = "KpgFirstMaxGrad";
+
+function firstMaxGrad({ inputs, backend, attrs }: KernelArgs) {
+  const x = f32(backend, inputs.x), dy = f32(backend, inputs.dy);
+  const shape = inputs.x.shape;
+  const axis = (attrs.axis as number) < 0 ? (attrs.axis as number) + shape.length : attrs.axis;
+  const plan = reducePlan(shape, [axis as number]);
+  if (!x || !dy || !plan) {
+    throw new Error(`${FIRST_MAX_GRAD}: float32 x and dy with one reduced axis are required`);
+  }
+  const { outer, reduce: red, inner } = plan;
+  const dx = takeOut(backend, shape);
+  dx.fill(0);
+  const best = new Float32Array(inner), idx = new Int32Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * red * inner;
+    best.set(x.subarray(base, base + inner));
+    idx.fill(0);
+    for (let r = 1; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        if (x[row + i] > best[i]) {
+          best[i] = x[row + i];
+          idx[i] = r;
+        }
+      }
+    }
+    const at = o * inner;
+    for (let i = 0; i < inner; i++) dx[base + idx[i] * inner + i] = dy[at + i];
+  }
+  return output(backend, shape, dx);
+}
+
 /** The overrides in this file. */
 export const miscKernels: readonly NativeKernel[] = [
   { name: "Softmax", body: softmax },
@@ -237,4 +277,5 @@ export const miscKernels: readonly NativeKernel[] = [
   logicalNot,
   { name: "AvgPool", body: avgPool },
   { name: "AvgPoolGrad", body: avgPoolGrad },
+  { name: FIRST_MAX_GRAD, body: firstMaxGrad },
 ];
