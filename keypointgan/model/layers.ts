@@ -9,6 +9,7 @@
  * @module
  */
 import { isNativeBackend, tf } from "../tf.ts";
+import { NORMALIZE, NORMALIZE_GRAD } from "../native/kernels_reduce.ts";
 import type { ParamStore } from "./params.ts";
 
 /** PyTorch norm epsilon (digest §2.6). */
@@ -56,6 +57,26 @@ export function normalize(
   keepStats: boolean,
 ): { y: tf.Tensor4D; mean?: tf.Tensor; variance?: tf.Tensor } {
   let mean: tf.Tensor | undefined, variance: tf.Tensor | undefined;
+  if (tf.getKernel(NORMALIZE, tf.getBackend())) {
+    // native: the same forward values in one kernel, the same gradient formula in one kernel.
+    const attrs = { axes, eps: NORM_EPS };
+    const fused = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xi, save] = args as [tf.Tensor, tf.GradSaveFunc];
+      const [y, m, v, s] = tf.engine().runKernel(NORMALIZE, { x: xi }, attrs) as tf.Tensor[];
+      if (keepStats) [mean, variance] = [tf.keep(m), tf.keep(v)];
+      save([y, s]);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
+          tf.engine().runKernel(
+            NORMALIZE_GRAD,
+            { dy: dy as tf.Tensor, y: saved[0], s: saved[1] },
+            attrs,
+          ) as tf.Tensor,
+      };
+    });
+    return { y: fused(x) as tf.Tensor4D, mean, variance };
+  }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const m = tf.mean(xi, axes, true);

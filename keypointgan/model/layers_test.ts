@@ -56,13 +56,23 @@ function momentsNorm(x: tf.Tensor4D, axes: number[]): tf.Tensor4D {
   return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, NORM_EPS)));
 }
 
+/** Normalised axes and shapes: tiny, and the small tier's sizes (several threads' parts). */
+const CASES: [number[], [number, number, number, number]][] = [
+  [[1, 2], [2, 6, 5, 3]],
+  [[0, 1, 2], [2, 6, 5, 3]],
+  [[1, 2], [8, 64, 64, 4]],
+  [[0, 1, 2], [8, 32, 32, 16]],
+  [[0, 1, 2], [8, 8, 8, 64]],
+];
+
 for (const backend of ["cpu", ...(nativeSkipReason ? [] : NATIVE_BACKENDS)]) {
   Deno.test(`normalize: the custom-gradient op equals autodiff of the moments chain (${backend})`, async () => {
     await tf.setBackend(backend);
-    for (const axes of [[1, 2], [0, 1, 2]]) {
+    for (const [axes, shape] of CASES) {
       tf.tidy(() => {
-        const x = tf.tensor4d(rand(2 * 6 * 5 * 3, 7, -2, 3), [2, 6, 5, 3]);
-        const r = tf.tensor4d(rand(2 * 6 * 5 * 3, 8), [2, 6, 5, 3]);
+        const n = shape.reduce((a, b) => a * b);
+        const x = tf.tensor4d(rand(n, 7, -2, 3), shape);
+        const r = tf.tensor4d(rand(n, 8), shape);
         const loss = (f: (t: tf.Tensor4D) => tf.Tensor4D) => (t: tf.Tensor) =>
           tf.sum(tf.mul(tf.square(f(t as tf.Tensor4D)), r));
         const fused = (t: tf.Tensor4D) => normalize(t, axes, false).y;
@@ -70,7 +80,10 @@ for (const backend of ["cpu", ...(nativeSkipReason ? [] : NATIVE_BACKENDS)]) {
         // The forward pass runs the same kernels: the same bits.
         assert.deepEqual(fused(x).dataSync(), ref(x).dataSync());
         const got = tf.grad(loss(fused))(x), want = tf.grad(loss(ref))(x);
-        assert.ok(maxDiff(got, want) < 1e-5 * tf.max(tf.abs(want)).dataSync()[0], `axes ${axes}`);
+        assert.ok(
+          maxDiff(got, want) < 1e-5 * tf.max(tf.abs(want)).dataSync()[0],
+          `axes ${axes} of [${shape}]`,
+        );
       });
     }
     // BatchNorm keeps the running statistics exactly as before.

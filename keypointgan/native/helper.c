@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KPG_VERSION 15
+#define KPG_VERSION 16
 #define MAX_THREADS 64
 
 /* Conv geometry, same fields and order as ConvGeometry in conv.ts. */
@@ -1000,6 +1000,125 @@ void kpg_reduce(int32_t op, const float *x, float *out, int64_t outer, int64_t r
   const int64_t span = outer >= parts ? outer : inner / 64; /* reduce_task splits outer, else inner */
   if (parts > span) parts = span;
   run_parts(reduce_task, &c, parts < 1 ? 1 : (int)parts);
+}
+
+/* ---------------------------------------------------------------- normalisation */
+
+/* x[o, r, i] normalised over r (BatchNorm: outer 1, InstanceNorm: outer = batch): statistics
+   per (o, i) with the roundings of Mean, Sub, Square, Mean, Add, Sqrt (double sums in r order,
+   each (o, i) inside one part: the same bits for any thread count), then y = (x − mean) / s. */
+typedef struct {
+  const float *x, *dy, *y, *s;
+  float *out, *mean, *var, *sd;
+  int64_t outer, red, inner;
+  float eps;
+} norm_ctx;
+
+static void norm_stats_task(void *p, int part, int nparts, int tid) {
+  const norm_ctx *c = p;
+  enum { BLK = 256 };
+  double acc[BLK];
+  int64_t o0 = 0, o1 = c->outer, i0 = 0, i1 = c->inner;
+  if (c->outer >= nparts) range_of(c->outer, part, nparts, &o0, &o1);
+  else range_of(c->inner, part, nparts, &i0, &i1);
+  const double scale = 1.0 / (double)c->red;
+  for (int64_t o = o0; o < o1; o++) {
+    for (int64_t ib = i0; ib < i1; ib += BLK) {
+      const int64_t w = (i1 - ib) < BLK ? (i1 - ib) : BLK;
+      const float *base = c->x + o * c->red * c->inner + ib;
+      float *m = c->mean + o * c->inner + ib, *v = c->var + o * c->inner + ib;
+      float *sd = c->sd + o * c->inner + ib;
+      for (int64_t i = 0; i < w; i++) acc[i] = 0.0;
+      for (int64_t r = 0; r < c->red; r++) {
+        const float *row = base + r * c->inner;
+        for (int64_t i = 0; i < w; i++) acc[i] += row[i];
+      }
+      for (int64_t i = 0; i < w; i++) m[i] = (float)(acc[i] * scale), acc[i] = 0.0;
+      for (int64_t r = 0; r < c->red; r++) {
+        const float *row = base + r * c->inner;
+        for (int64_t i = 0; i < w; i++) {
+          const float d = row[i] - m[i];
+          acc[i] += (float)(d * d);
+        }
+      }
+      for (int64_t i = 0; i < w; i++) {
+        v[i] = (float)(acc[i] * scale);
+        sd[i] = sqrtf(v[i] + c->eps);
+      }
+    }
+  }
+}
+
+/* y = (x − mean) / s (forward) or dx = ((dy − mean) − y·var) / s (gradient, where `mean` and
+   `var` hold mean(dy) and mean(dy·y)), rows of `inner` split over parts. */
+static void norm_apply_task(void *p, int part, int nparts, int tid) {
+  const norm_ctx *c = p;
+  const int64_t rows = c->outer * c->red, C = c->inner;
+  int64_t lo, hi;
+  range_of(rows, part, nparts, &lo, &hi);
+  for (int64_t row = lo; row < hi; row++) {
+    const int64_t at = (row / c->red) * C;
+    const float *m = c->mean + at, *sd = c->sd + at;
+    float *out = c->out + row * C;
+    if (c->dy) {
+      const float *g = c->dy + row * C, *yy = c->y + row * C, *b = c->var + at;
+      for (int64_t i = 0; i < C; i++) out[i] = ((g[i] - m[i]) - yy[i] * b[i]) / sd[i];
+    } else {
+      const float *xx = c->x + row * C;
+      for (int64_t i = 0; i < C; i++) out[i] = (xx[i] - m[i]) / sd[i];
+    }
+  }
+}
+
+static int norm_stat_parts(const norm_ctx *c) {
+  int64_t parts = parts_for(c->outer * c->red * c->inner);
+  const int64_t span = c->outer >= parts ? c->outer : c->inner / 64;
+  if (parts > span) parts = span;
+  return parts < 1 ? 1 : (int)parts;
+}
+
+void kpg_normalize(const float *x, float *y, float *mean, float *var, float *sd, int64_t outer,
+                   int64_t red, int64_t inner, float eps) {
+  norm_ctx c = {x, NULL, NULL, NULL, y, mean, var, sd, outer, red, inner, eps};
+  run_parts(norm_stats_task, &c, norm_stat_parts(&c));
+  run_parts(norm_apply_task, &c, parts_for(outer * red * inner));
+}
+
+static void norm_grad_stats_task(void *p, int part, int nparts, int tid) {
+  const norm_ctx *c = p;
+  enum { BLK = 256 };
+  double a1[BLK], a2[BLK];
+  int64_t o0 = 0, o1 = c->outer, i0 = 0, i1 = c->inner;
+  if (c->outer >= nparts) range_of(c->outer, part, nparts, &o0, &o1);
+  else range_of(c->inner, part, nparts, &i0, &i1);
+  for (int64_t o = o0; o < o1; o++) {
+    for (int64_t ib = i0; ib < i1; ib += BLK) {
+      const int64_t w = (i1 - ib) < BLK ? (i1 - ib) : BLK;
+      const int64_t off = o * c->red * c->inner + ib;
+      for (int64_t i = 0; i < w; i++) a1[i] = 0.0, a2[i] = 0.0;
+      for (int64_t r = 0; r < c->red; r++) {
+        const float *g = c->dy + off + r * c->inner, *yy = c->y + off + r * c->inner;
+        for (int64_t i = 0; i < w; i++) {
+          a1[i] += g[i];
+          a2[i] += (float)(g[i] * yy[i]);
+        }
+      }
+      float *m = c->mean + o * c->inner + ib, *b = c->var + o * c->inner + ib;
+      for (int64_t i = 0; i < w; i++) {
+        m[i] = (float)(a1[i] / (double)c->red);
+        b[i] = (float)(a2[i] / (double)c->red);
+      }
+    }
+  }
+}
+
+/* The gradient of kpg_normalize's y: dx = (dy − mean(dy) − y·mean(dy·y)) / s; `m1`, `m2`
+   (outer × inner floats) are scratch. */
+void kpg_normalize_grad(const float *dy, const float *y, const float *sd, float *dx, float *m1,
+                        float *m2, int64_t outer, int64_t red, int64_t inner) {
+  norm_ctx c = {NULL, dy, y, sd, dx, m1, m2, (float *)sd, outer, red, inner, 0.0f};
+  run_parts(norm_grad_stats_task, &c, norm_stat_parts(&c));
+  run_parts(norm_apply_task, &c, parts_for(outer * red * inner));
 }
 
 /* ---------------------------------------------------------------- copies */

@@ -18,7 +18,7 @@ import type { ConvEngine, ConvGeometry, Sgemm } from "./conv.ts";
 import { bilinearTaps, type NativeOps, nearestTaps, type ResizeGeometry } from "./ops.ts";
 import type { LoopPlan } from "./shapes.ts";
 
-const HELPER_VERSION = 15;
+const HELPER_VERSION = 16;
 
 const RESIZE_BILINEAR = [
   "buffer", // geometry int32[6]
@@ -64,6 +64,14 @@ const SYMBOLS = {
     result: "void",
   },
   kpg_copy: { parameters: ["buffer", "buffer", "buffer"], result: "void" },
+  kpg_normalize: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "i64", "i64", "i64", "f32"],
+    result: "void",
+  },
+  kpg_normalize_grad: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "i64", "i64", "i64"],
+    result: "void",
+  },
   kpg_resize_bilinear: { parameters: RESIZE_BILINEAR, result: "void" },
   kpg_resize_bilinear_grad: { parameters: RESIZE_BILINEAR, result: "void" },
   kpg_resize_nearest: {
@@ -279,6 +287,12 @@ function helperOps(lib: HelperLib): NativeOps {
       s.kpg_reduce(op, x, out, BigInt(outer), BigInt(red), BigInt(inner), scale),
     copy: (dst, dstOff, src, srcOff, p) =>
       s.kpg_copy(dst.subarray(dstOff), src.subarray(srcOff), plan(p)),
+    normalize: (x, y, mean, variance, sd, outer, red, inner, eps) =>
+      s.kpg_normalize(x, y, mean, variance, sd, BigInt(outer), BigInt(red), BigInt(inner), eps),
+    normalizeGrad: (dy, y, sd, dx, outer, red, inner) => {
+      const m1 = new Float32Array(outer * inner), m2 = new Float32Array(outer * inner);
+      s.kpg_normalize_grad(dy, y, sd, dx, m1, m2, BigInt(outer), BigInt(red), BigInt(inner));
+    },
     resizeBilinear: (x, y, g) => s.kpg_resize_bilinear(resizeGeo(g), x, y, ...bilinear(g)),
     resizeBilinearGrad: (dy, dx, g) =>
       s.kpg_resize_bilinear_grad(resizeGeo(g), dy, dx, ...bilinear(g)),

@@ -100,6 +100,32 @@ export interface NativeOps {
   ): void;
   /** dst[plan·a + dstOff] = src[plan·b + srcOff]. */
   copy(dst: Float32Array, dstOff: number, src: Float32Array, srcOff: number, plan: LoopPlan): void;
+  /**
+   * Normalise x[o, r, i] over r: mean, variance (biased) and sd = sqrt(variance + eps) per
+   * (o, i) (outer × inner floats), y = (x − mean) / sd; the roundings of TF.js's Mean, Sub,
+   * Square, Mean, Add, Sqrt and RealDiv kernels here (double sums in increasing r).
+   */
+  normalize(
+    x: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    sd: Float32Array,
+    outer: number,
+    red: number,
+    inner: number,
+    eps: number,
+  ): void;
+  /** dx = (dy − mean(dy) − y·mean(dy·y)) / sd over r, the gradient of `normalize`'s y. */
+  normalizeGrad(
+    dy: Float32Array,
+    y: Float32Array,
+    sd: Float32Array,
+    dx: Float32Array,
+    outer: number,
+    red: number,
+    inner: number,
+  ): void;
   resizeBilinear(x: Float32Array, y: Float32Array, g: ResizeGeometry): void;
   /** dx = adjoint of resizeBilinear applied to dy (exact, halfPixelCenters included). */
   resizeBilinearGrad(dy: Float32Array, dx: Float32Array, g: ResizeGeometry): void;

@@ -287,6 +287,80 @@ function resizeNearestGrad(dy: Float32Array, dx: Float32Array, g: ResizeGeometry
 }
 
 /** The JS primitives. */
+function normalize(
+  x: Float32Array,
+  y: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+  sd: Float32Array,
+  outer: number,
+  red: number,
+  inner: number,
+  eps: number,
+): void {
+  const e = Math.fround(eps), scale = 1 / red;
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * red * inner, at = o * inner;
+    acc.fill(0);
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) acc[i] += x[row + i];
+    }
+    for (let i = 0; i < inner; i++) mean[at + i] = acc[i] * scale;
+    acc.fill(0);
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        const d = Math.fround(x[row + i] - mean[at + i]);
+        acc[i] += Math.fround(d * d);
+      }
+    }
+    for (let i = 0; i < inner; i++) {
+      variance[at + i] = acc[i] * scale;
+      sd[at + i] = Math.sqrt(Math.fround(variance[at + i] + e));
+    }
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        y[row + i] = Math.fround(x[row + i] - mean[at + i]) / sd[at + i];
+      }
+    }
+  }
+}
+
+function normalizeGrad(
+  dy: Float32Array,
+  y: Float32Array,
+  sd: Float32Array,
+  dx: Float32Array,
+  outer: number,
+  red: number,
+  inner: number,
+): void {
+  const a1 = new Float64Array(inner), a2 = new Float64Array(inner);
+  const m1 = new Float32Array(inner), m2 = new Float32Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * red * inner, at = o * inner;
+    a1.fill(0), a2.fill(0);
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        a1[i] += dy[row + i];
+        a2[i] += Math.fround(dy[row + i] * y[row + i]);
+      }
+    }
+    for (let i = 0; i < inner; i++) m1[i] = a1[i] / red, m2[i] = a2[i] / red;
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        const d = Math.fround(Math.fround(dy[row + i] - m1[i]) - Math.fround(y[row + i] * m2[i]));
+        dx[row + i] = d / sd[at + i];
+      }
+    }
+  }
+}
+
 export const jsOps: NativeOps = {
   name: "js",
   unary,
@@ -294,6 +368,8 @@ export const jsOps: NativeOps = {
   select,
   reduce,
   copy,
+  normalize,
+  normalizeGrad,
   resizeBilinear,
   resizeBilinearGrad,
   resizeNearest,

@@ -1,11 +1,13 @@
 /**
- * Prints a digest of the bits of a few convolutions, their gradients and a matmul computed on the
- * `native` backend, for `threads_test.ts`, which runs it under several thread counts.
+ * Prints a digest of the bits of a few convolutions, their gradients, a matmul and the fused
+ * normalisation (forward and gradient) computed on the `native` backend, for
+ * `threads_test.ts`, which runs it under several thread counts.
  * Prints `skip: <reason>` when the native backend cannot load here.
  */
 import { createHash } from "node:crypto";
 import { nativeSkipReason, rand } from "../test_util.ts";
 import { tf } from "../../tf.ts";
+import { normalize } from "../../model/layers.ts";
 
 if (nativeSkipReason !== undefined) {
   console.log(`skip: ${nativeSkipReason}`);
@@ -49,5 +51,23 @@ if (nativeSkipReason !== undefined) {
   add(
     tf.matMul(tf.tensor2d(rand(8192 * 36, 3), [8192, 36]), tf.tensor2d(rand(36 * 8, 4), [36, 8])),
   );
+  // The fused normalisation (KpgNormalize / KpgNormalizeGrad): BatchNorm and InstanceNorm
+  // statistics at the small tier's sizes, and the closed-form gradient.
+  for (
+    const [shape, axes] of [[[8, 64, 64, 4], [0, 1, 2]], [[8, 64, 64, 8], [1, 2]], [[8, 8, 8, 64], [
+      0,
+      1,
+      2,
+    ]]]
+  ) {
+    const n = shape.reduce((p, q) => p * q);
+    const x = tf.tensor4d(rand(n, 21), shape as [number, number, number, number]);
+    const r = tf.tensor4d(rand(n, 22), shape as [number, number, number, number]);
+    const { y, mean, variance } = normalize(x, axes, true);
+    add(y), add(mean!), add(variance!);
+    add(
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(normalize(t as tf.Tensor4D, axes, false).y, r)))(x),
+    );
+  }
   console.log(hash.digest("hex"));
 }
