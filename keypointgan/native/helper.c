@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KPG_VERSION 16
+#define KPG_VERSION 17
 #define MAX_THREADS 64
 
 /* Conv geometry, same fields and order as ConvGeometry in conv.ts. */
@@ -1119,6 +1119,105 @@ void kpg_normalize_grad(const float *dy, const float *y, const float *sd, float 
   norm_ctx c = {NULL, dy, y, sd, dx, m1, m2, (float *)sd, outer, red, inner, 0.0f};
   run_parts(norm_grad_stats_task, &c, norm_stat_parts(&c));
   run_parts(norm_apply_task, &c, parts_for(outer * red * inner));
+}
+
+/* ---------------------------------------------------------------- skeleton edges */
+
+/* β's edge images: out[be, y, x] = exp(negInv·dist) (or dist²) from pixel (grid[x], grid[y])
+   to the segment pa[be]–pb[be], in the float32 roundings of the TF.js kernel chain; and the
+   gradient w.r.t. both ends, summed per edge in doubles in row-major pixel order. Parts split
+   edges, so every sum stays in one part (the same bits for any thread count). */
+typedef struct {
+  const float *dy, *pa, *pb, *grid;
+  float *out, *dpa, *dpb;
+  int64_t be, S;
+  float neg_inv;
+  int linear;
+} edge_ctx;
+
+static void edges_task(void *p, int part, int nparts, int tid) {
+  const edge_ctx *c = p;
+  const int64_t S = c->S;
+  const float f6 = 1e-6f;
+  int64_t lo, hi;
+  range_of(c->be, part, nparts, &lo, &hi);
+  for (int64_t e = lo; e < hi; e++) {
+    const float ax = c->pa[2 * e], ay = c->pa[2 * e + 1];
+    const float dx = c->pb[2 * e] - ax, dy = c->pb[2 * e + 1] - ay;
+    const float sq = dx * dx + dy * dy, len2 = sq >= f6 ? sq : f6;
+    float *out = c->out + e * S * S;
+    for (int64_t yi = 0; yi < S; yi++) {
+      const float ry = c->grid[yi] - ay, ryd = ry * dy;
+      for (int64_t xi = 0; xi < S; xi++) {
+        const float rx = c->grid[xi] - ax;
+        const float q = (rx * dx + ryd) / len2;
+        const float t = q < 0 ? 0.0f : q > 1 ? 1.0f : q;
+        const float ex = rx - t * dx, ey = ry - t * dy;
+        const float d2 = ex * ex + ey * ey;
+        const float arg = c->linear ? sqrtf(d2 + f6) : d2;
+        out[yi * S + xi] = expf(arg * c->neg_inv);
+      }
+    }
+  }
+}
+
+static void edges_grad_task(void *p, int part, int nparts, int tid) {
+  const edge_ctx *c = p;
+  const int64_t S = c->S;
+  const float f6 = 1e-6f;
+  int64_t lo, hi;
+  range_of(c->be, part, nparts, &lo, &hi);
+  for (int64_t e = lo; e < hi; e++) {
+    const float ax = c->pa[2 * e], ay = c->pa[2 * e + 1];
+    const float dx = c->pb[2 * e] - ax, dy = c->pb[2 * e + 1] - ay;
+    const float sq = dx * dx + dy * dy, len2 = sq >= f6 ? sq : f6;
+    double gax = 0, gay = 0, gdx = 0, gdy = 0, glen2 = 0;
+    const float *g = c->dy + e * S * S;
+    for (int64_t yi = 0; yi < S; yi++) {
+      const float ry = c->grid[yi] - ay, ryd = ry * dy;
+      for (int64_t xi = 0; xi < S; xi++) {
+        const double gv = g[yi * S + xi];
+        if (gv == 0) continue;
+        const float rx = c->grid[xi] - ax;
+        const float num = rx * dx + ryd, q = num / len2;
+        const float t = q < 0 ? 0.0f : q > 1 ? 1.0f : q;
+        const float ex = rx - t * dx, ey = ry - t * dy;
+        const float d2 = ex * ex + ey * ey;
+        const float arg = c->linear ? sqrtf(d2 + f6) : d2;
+        const float v = expf(arg * c->neg_inv);
+        const double darg = gv * v * c->neg_inv;
+        const double dd2 = c->linear ? darg / (2.0 * arg) : darg;
+        const double dex = 2 * dd2 * ex, dey = 2 * dd2 * ey;
+        gdx -= dex * t, gdy -= dey * t;
+        const double dq = q >= 0 && q <= 1 ? -(dex * dx + dey * dy) : 0.0;
+        const double dnum = dq / len2;
+        glen2 -= (dq * num) / ((double)len2 * len2);
+        gdx += dnum * rx, gdy += dnum * ry;
+        gax -= dex + dnum * dx, gay -= dey + dnum * dy;
+      }
+    }
+    if (sq >= f6) gdx += 2 * glen2 * dx, gdy += 2 * glen2 * dy;
+    c->dpa[2 * e] = (float)(gax - gdx), c->dpa[2 * e + 1] = (float)(gay - gdy);
+    c->dpb[2 * e] = (float)gdx, c->dpb[2 * e + 1] = (float)gdy;
+  }
+}
+
+static int edge_parts(int64_t be, int64_t S) {
+  int64_t parts = parts_for(be * S * S);
+  return (int)(parts > be ? be : parts < 1 ? 1 : parts);
+}
+
+void kpg_skeleton_edges(const float *pa, const float *pb, const float *grid, float *out,
+                        int64_t be, int64_t S, float neg_inv, int32_t linear) {
+  edge_ctx c = {NULL, pa, pb, grid, out, NULL, NULL, be, S, neg_inv, linear};
+  run_parts(edges_task, &c, edge_parts(be, S));
+}
+
+void kpg_skeleton_edges_grad(const float *dy, const float *pa, const float *pb,
+                             const float *grid, float *dpa, float *dpb, int64_t be, int64_t S,
+                             float neg_inv, int32_t linear) {
+  edge_ctx c = {dy, pa, pb, grid, NULL, dpa, dpb, be, S, neg_inv, linear};
+  run_parts(edges_grad_task, &c, edge_parts(be, S));
 }
 
 /* ---------------------------------------------------------------- copies */

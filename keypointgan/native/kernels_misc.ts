@@ -265,6 +265,49 @@ function firstMaxGrad({ inputs, backend, attrs }: KernelArgs) {
   return output(backend, shape, dx);
 }
 
+/**
+ * β's edge images in one pass (`keypointgan/model/render.ts`): inputs `pa`, `pb` `[B, E, 2]`
+ * (edge ends, x then y) and `grid` `[S]`; attrs `inv` (1/σ²) and `linear`. Output
+ * `[B, E, S, S]` = exp(−dist·inv) (linear) or exp(−dist²·inv), computed with the float32
+ * roundings of the kernel chain it replaces (Sub, Multiply, Add, Maximum, RealDiv,
+ * ClipByValue, Square, Sqrt, Exp — ≈ 20 kernels on `[B, E, S, S]`).
+ */
+export const SKELETON_EDGES = "KpgSkeletonEdges";
+/**
+ * Its gradient: inputs `dy` `[B, E, S, S]`, `pa`, `pb`, `grid`, attrs as the forward; outputs
+ * dpa, dpb `[B, E, 2]`, summed over pixels in doubles in row-major order. The clamp of t passes
+ * the gradient for 0 ≤ t ≤ 1 and the floor of the squared length for length² ≥ 1e-6, as
+ * TF.js's ClipByValue and Maximum gradients; pixels with dy = 0 add nothing and are skipped.
+ */
+export const SKELETON_EDGES_GRAD = "KpgSkeletonEdgesGrad";
+
+function edgeArgs({ inputs, backend, attrs }: KernelArgs, name: string) {
+  const pa = f32(backend, inputs.pa), pb = f32(backend, inputs.pb);
+  const grid = f32(backend, inputs.grid);
+  const [B, E] = inputs.pa.shape;
+  if (!pa || !pb || !grid || inputs.pa.shape[2] !== 2 || pb.length !== pa.length) {
+    throw new Error(`${name}: float32 pa, pb [B, E, 2] and grid [S] are required`);
+  }
+  const negInv = Math.fround(-(attrs.inv as number));
+  return { pa, pb, grid, B, E, S: grid.length, negInv, linear: attrs.linear as boolean };
+}
+
+function skeletonEdges(args: KernelArgs, env: NativeEnv) {
+  const { pa, pb, grid, B, E, S, negInv, linear } = edgeArgs(args, SKELETON_EDGES);
+  const out = takeOut(args.backend, [B, E, S, S]);
+  env.ops.skeletonEdges(pa, pb, grid, out, B * E, S, negInv, linear);
+  return output(args.backend, [B, E, S, S], out);
+}
+
+function skeletonEdgesGrad(args: KernelArgs, env: NativeEnv) {
+  const { pa, pb, grid, B, E, S, negInv, linear } = edgeArgs(args, SKELETON_EDGES_GRAD);
+  const g = f32(args.backend, args.inputs.dy);
+  if (!g || g.length !== B * E * S * S) throw new Error(`${SKELETON_EDGES_GRAD}: bad dy`);
+  const dpa = takeOut(args.backend, [B, E, 2]), dpb = takeOut(args.backend, [B, E, 2]);
+  env.ops.skeletonEdgesGrad(g, pa, pb, grid, dpa, dpb, B * E, S, negInv, linear);
+  return [output(args.backend, [B, E, 2], dpa), output(args.backend, [B, E, 2], dpb)];
+}
+
 /** The overrides in this file. */
 export const miscKernels: readonly NativeKernel[] = [
   { name: "Softmax", body: softmax },
@@ -278,4 +321,6 @@ export const miscKernels: readonly NativeKernel[] = [
   { name: "AvgPool", body: avgPool },
   { name: "AvgPoolGrad", body: avgPoolGrad },
   { name: FIRST_MAX_GRAD, body: firstMaxGrad },
+  { name: SKELETON_EDGES, body: skeletonEdges },
+  { name: SKELETON_EDGES_GRAD, body: skeletonEdgesGrad },
 ];

@@ -101,6 +101,33 @@ export interface NativeOps {
   /** dst[plan·a + dstOff] = src[plan·b + srcOff]. */
   copy(dst: Float32Array, dstOff: number, src: Float32Array, srcOff: number, plan: LoopPlan): void;
   /**
+   * β's edge images: out[e, y, x] = exp(negInv·d) (linear) or exp(negInv·d²), d the distance
+   * from (grid[x], grid[y]) to the segment pa[e]–pb[e] (`be` edges of 2 floats, out be × S × S).
+   */
+  skeletonEdges(
+    pa: Float32Array,
+    pb: Float32Array,
+    grid: Float32Array,
+    out: Float32Array,
+    be: number,
+    size: number,
+    negInv: number,
+    linear: boolean,
+  ): void;
+  /** The gradient of `skeletonEdges` w.r.t. pa and pb from dy (be × S × S), sums per edge. */
+  skeletonEdgesGrad(
+    dy: Float32Array,
+    pa: Float32Array,
+    pb: Float32Array,
+    grid: Float32Array,
+    dpa: Float32Array,
+    dpb: Float32Array,
+    be: number,
+    size: number,
+    negInv: number,
+    linear: boolean,
+  ): void;
+  /**
    * Normalise x[o, r, i] over r: mean, variance (biased) and sd = sqrt(variance + eps) per
    * (o, i) (outer × inner floats), y = (x − mean) / sd; the roundings of TF.js's Mean, Sub,
    * Square, Mean, Add, Sqrt and RealDiv kernels here (double sums in increasing r).

@@ -361,6 +361,87 @@ function normalizeGrad(
   }
 }
 
+const F6 = Math.fround(1e-6);
+
+function skeletonEdges(
+  pa: Float32Array,
+  pb: Float32Array,
+  grid: Float32Array,
+  out: Float32Array,
+  be: number,
+  S: number,
+  negInv: number,
+  linear: boolean,
+): void {
+  const fr = Math.fround;
+  let o = 0;
+  for (let e = 0; e < be; e++) {
+    const ax = pa[2 * e], ay = pa[2 * e + 1];
+    const dx = fr(pb[2 * e] - ax), dy = fr(pb[2 * e + 1] - ay);
+    const sq = fr(fr(dx * dx) + fr(dy * dy)), len2 = sq >= F6 ? sq : F6;
+    for (let yi = 0; yi < S; yi++) {
+      const ry = fr(grid[yi] - ay), ryd = fr(ry * dy);
+      for (let xi = 0; xi < S; xi++, o++) {
+        const rx = fr(grid[xi] - ax);
+        const q = fr(fr(fr(rx * dx) + ryd) / len2);
+        const t = q < 0 ? 0 : q > 1 ? 1 : q;
+        const ex = fr(rx - fr(t * dx)), ey = fr(ry - fr(t * dy));
+        const d2 = fr(fr(ex * ex) + fr(ey * ey));
+        const arg = linear ? fr(Math.sqrt(fr(d2 + F6))) : d2;
+        out[o] = Math.exp(fr(arg * negInv));
+      }
+    }
+  }
+}
+
+function skeletonEdgesGrad(
+  g: Float32Array,
+  pa: Float32Array,
+  pb: Float32Array,
+  grid: Float32Array,
+  dpa: Float32Array,
+  dpb: Float32Array,
+  be: number,
+  S: number,
+  negInv: number,
+  linear: boolean,
+): void {
+  const fr = Math.fround;
+  for (let e = 0; e < be; e++) {
+    const ax = pa[2 * e], ay = pa[2 * e + 1];
+    const dx = fr(pb[2 * e] - ax), dy = fr(pb[2 * e + 1] - ay);
+    const sq = fr(fr(dx * dx) + fr(dy * dy)), len2 = sq >= F6 ? sq : F6;
+    let gax = 0, gay = 0, gdx = 0, gdy = 0, glen2 = 0;
+    let o = e * S * S;
+    for (let yi = 0; yi < S; yi++) {
+      const ry = fr(grid[yi] - ay), ryd = fr(ry * dy);
+      for (let xi = 0; xi < S; xi++, o++) {
+        const gv = g[o];
+        if (gv === 0) continue;
+        const rx = fr(grid[xi] - ax);
+        const num = fr(fr(rx * dx) + ryd), q = fr(num / len2);
+        const t = q < 0 ? 0 : q > 1 ? 1 : q;
+        const ex = fr(rx - fr(t * dx)), ey = fr(ry - fr(t * dy));
+        const d2 = fr(fr(ex * ex) + fr(ey * ey));
+        const arg = linear ? fr(Math.sqrt(fr(d2 + F6))) : d2;
+        const v = fr(Math.exp(fr(arg * negInv)));
+        const darg = gv * v * negInv;
+        const dd2 = linear ? darg / (2 * arg) : darg;
+        const dex = 2 * dd2 * ex, dey = 2 * dd2 * ey;
+        gdx -= dex * t, gdy -= dey * t;
+        const dq = q >= 0 && q <= 1 ? -(dex * dx + dey * dy) : 0;
+        const dnum = dq / len2;
+        glen2 -= (dq * num) / (len2 * len2);
+        gdx += dnum * rx, gdy += dnum * ry;
+        gax -= dex + dnum * dx, gay -= dey + dnum * dy;
+      }
+    }
+    if (sq >= F6) gdx += 2 * glen2 * dx, gdy += 2 * glen2 * dy;
+    dpa[2 * e] = gax - gdx, dpa[2 * e + 1] = gay - gdy;
+    dpb[2 * e] = gdx, dpb[2 * e + 1] = gdy;
+  }
+}
+
 export const jsOps: NativeOps = {
   name: "js",
   unary,
@@ -370,6 +451,8 @@ export const jsOps: NativeOps = {
   copy,
   normalize,
   normalizeGrad,
+  skeletonEdges,
+  skeletonEdgesGrad,
   resizeBilinear,
   resizeBilinearGrad,
   resizeNearest,

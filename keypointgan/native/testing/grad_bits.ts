@@ -1,6 +1,6 @@
 /**
- * Prints a digest of the bits of a few convolutions, their gradients, a matmul and the fused
- * normalisation (forward and gradient) computed on the `native` backend, for
+ * Prints a digest of the bits of a few convolutions, their gradients, a matmul, the fused
+ * normalisation and β's fused edge images (forward and gradient) computed on the `native` backend, for
  * `threads_test.ts`, which runs it under several thread counts.
  * Prints `skip: <reason>` when the native backend cannot load here.
  */
@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { nativeSkipReason, rand } from "../test_util.ts";
 import { tf } from "../../tf.ts";
 import { normalize } from "../../model/layers.ts";
+import { renderSkeleton } from "../../model/render.ts";
 
 if (nativeSkipReason !== undefined) {
   console.log(`skip: ${nativeSkipReason}`);
@@ -67,6 +68,16 @@ if (nativeSkipReason !== undefined) {
     add(y), add(mean!), add(variance!);
     add(
       tf.grad((t: tf.Tensor) => tf.sum(tf.mul(normalize(t as tf.Tensor4D, axes, false).y, r)))(x),
+    );
+  }
+  // β's fused edge images and their gradient at the small tier's size (64 px, batch 8).
+  {
+    const edges = Array.from({ length: 31 }, (_, i) => [i, (i * 7 + 3) % 32] as [number, number]);
+    const p = tf.tensor3d(rand(8 * 32 * 2, 31, -0.9, 0.9), [8, 32, 2]);
+    const r = tf.tensor4d(rand(8 * 64 * 64, 32), [8, 64, 64, 1]);
+    add(renderSkeleton(p, edges, 64));
+    add(
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(renderSkeleton(t as tf.Tensor3D, edges, 64), r)))(p),
     );
   }
   console.log(hash.digest("hex"));
