@@ -9,7 +9,12 @@
  * @module
  */
 import { isNativeBackend, tf } from "../tf.ts";
-import { NORMALIZE, NORMALIZE_GRAD } from "../native/kernels_reduce.ts";
+import {
+  AFFINE_RELU,
+  AFFINE_RELU_GRAD,
+  NORMALIZE,
+  NORMALIZE_GRAD,
+} from "../native/kernels_reduce.ts";
 import type { ParamStore } from "./params.ts";
 
 /** PyTorch norm epsilon (digest §2.6). */
@@ -102,27 +107,57 @@ export function normalize(
 }
 
 /**
- * BatchNorm2d. Training: batch statistics (biased variance) normalise, and the running
- * statistics move by momentum 0.1 using the unbiased variance, exactly as PyTorch.
- * Evaluation: running statistics.
+ * BatchNorm2d, then ReLU when `relu`. Training: batch statistics (biased variance) normalise,
+ * and the running statistics move by momentum 0.1 using the unbiased variance, exactly as
+ * PyTorch. Evaluation: running statistics. On `native`, training runs as two kernels forward
+ * (KpgNormalize, KpgAffineRelu: the same values as the kernel chain) and one backward
+ * (KpgAffineReluGrad: ReLU's, the affine's and the normalisation's gradients in closed form).
  */
 export function batchNorm(
   store: ParamStore,
   name: string,
   x: tf.Tensor4D,
   mode: Mode,
+  relu = false,
 ): tf.Tensor4D {
   const gamma = store.get(`${name}/gamma`);
   const beta = store.get(`${name}/beta`);
   const runMean = store.get(`${name}/mean`);
   const runVar = store.get(`${name}/var`);
   if (!mode.training) {
-    return tf.add(
+    const out = tf.add(
       tf.mul(tf.div(tf.sub(x, runMean), tf.sqrt(tf.add(runVar, NORM_EPS))), gamma),
       beta,
-    );
+    ) as tf.Tensor4D;
+    return relu ? tf.relu(out) : out;
   }
-  const { y, mean, variance } = normalize(x, [0, 1, 2], true); // stats [1, 1, 1, C]
+  let out: tf.Tensor4D, mean: tf.Tensor | undefined, variance: tf.Tensor | undefined;
+  if (tf.getKernel(AFFINE_RELU, tf.getBackend())) {
+    const axes = [0, 1, 2];
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xi, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+      const [y, m, v, s] = tf.engine().runKernel(NORMALIZE, { x: xi }, {
+        axes,
+        eps: NORM_EPS,
+      }) as tf.Tensor[];
+      [mean, variance] = [tf.keep(m), tf.keep(v)];
+      save([y, s, g, b]);
+      return {
+        value: tf.engine().runKernel(AFFINE_RELU, { y, gamma: g, beta: b }, { relu }) as tf.Tensor,
+        gradFunc: (dz: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+          const [ys, ss, gs, bs] = saved;
+          const inputs = { dz: dz as tf.Tensor, y: ys, s: ss, gamma: gs, beta: bs };
+          return tf.engine().runKernel(AFFINE_RELU_GRAD, inputs, { axes, relu }) as tf.Tensor[];
+        },
+      };
+    });
+    out = op(x, gamma, beta) as tf.Tensor4D;
+  } else {
+    const n = normalize(x, [0, 1, 2], true); // stats [1, 1, 1, C]
+    [mean, variance] = [n.mean, n.variance];
+    out = tf.add(tf.mul(n.y, gamma), beta);
+    if (relu) out = tf.relu(out);
+  }
   const n = x.shape[0] * x.shape[1] * x.shape[2];
   const c = x.shape[3];
   tf.tidy(() => {
@@ -133,7 +168,7 @@ export function batchNorm(
     runVar.assign(tf.add(tf.mul(runVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
   });
   tf.dispose([mean!, variance!]);
-  return tf.add(tf.mul(y, gamma), beta);
+  return out;
 }
 
 /** LeakyReLU with PyTorch's CycleGAN slope 0.2. */

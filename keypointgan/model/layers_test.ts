@@ -117,3 +117,53 @@ for (const backend of ["cpu", ...(nativeSkipReason ? [] : NATIVE_BACKENDS)]) {
     }
   });
 }
+
+for (const backend of ["cpu", ...(nativeSkipReason ? [] : NATIVE_BACKENDS)]) {
+  Deno.test(`batchNorm (+ ReLU): values, running statistics and gradients w.r.t. x, gamma, beta equal the kernel chain (${backend})`, async () => {
+    await tf.setBackend(backend);
+    for (const shape of [[2, 6, 5, 3], [8, 32, 32, 8], [8, 8, 8, 64]] as const) {
+      for (const relu of [false, true]) {
+        tf.tidy(() => {
+          const c = shape[3], n = shape.reduce((a: number, b: number) => a * b, 1);
+          const store = new ParamStore();
+          initBatchNorm(store, "bn", c, new Rng(2));
+          store.get("bn/beta").assign(tf.tensor1d(rand(c, 3, -0.5, 0.5)));
+          const x = tf.tensor4d(rand(n, 4, -1, 2), [...shape]);
+          const r = tf.tensor4d(rand(n, 5), [...shape]);
+          const g = store.get("bn/gamma"), b = store.get("bn/beta");
+          const ref = (t: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
+            const v = tf.add(tf.mul(momentsNorm(t as tf.Tensor4D, [0, 1, 2]), gg), bb);
+            return relu ? tf.relu(v) : v;
+          };
+          const mode = { training: true };
+          const got = batchNorm(store, "bn", x, mode, relu);
+          assert.deepEqual(got.dataSync(), ref(x, g, b).dataSync(), `[${shape}] relu ${relu}`);
+          const { mean, variance } = tf.moments(x, [0, 1, 2]);
+          const wantMean = tf.mul(mean, 0.1);
+          assert.deepEqual(store.get("bn/mean").dataSync(), wantMean.dataSync());
+          const wantVar = tf.add(
+            tf.mul(tf.ones([c]), 0.9),
+            tf.mul(tf.mul(variance, n / c / (n / c - 1)), 0.1),
+          );
+          assert.deepEqual(store.get("bn/var").dataSync(), wantVar.dataSync());
+          const fusedAt = (t: tf.Tensor) =>
+            tf.sum(tf.mul(batchNorm(store, "bn", t as tf.Tensor4D, mode, relu), r)) as tf.Scalar;
+          const refAt = (t: tf.Tensor) => tf.sum(tf.mul(ref(t, g, b), r)) as tf.Scalar;
+          const pg = (f: (t: tf.Tensor) => tf.Scalar) => {
+            const vg = tf.variableGrads(() => f(x), [g, b]).grads;
+            return [tf.grad(f)(x), vg[g.name], vg[b.name]];
+          };
+          const ga = pg(fusedAt), gb = pg(refAt);
+          for (let k = 0; k < 3; k++) {
+            const scale = tf.max(tf.abs(gb[k])).dataSync()[0];
+            assert.ok(
+              maxDiff(ga[k], gb[k]) <= 1e-5 * scale + 1e-7,
+              `[${shape}] relu ${relu} grad ${k}`,
+            );
+          }
+          store.dispose();
+        });
+      }
+    }
+  });
+}

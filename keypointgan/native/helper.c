@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KPG_VERSION 17
+#define KPG_VERSION 18
 #define MAX_THREADS 64
 
 /* Conv geometry, same fields and order as ConvGeometry in conv.ts. */
@@ -1119,6 +1119,107 @@ void kpg_normalize_grad(const float *dy, const float *y, const float *sd, float 
   norm_ctx c = {NULL, dy, y, sd, dx, m1, m2, (float *)sd, outer, red, inner, 0.0f};
   run_parts(norm_grad_stats_task, &c, norm_stat_parts(&c));
   run_parts(norm_apply_task, &c, parts_for(outer * red * inner));
+}
+
+/* BatchNorm's affine and ReLU on top of kpg_normalize: z = y·gamma + beta (then max(z, 0) when
+   `relu`, ReLU's gradient passing where z > 0), float32 ops as the Multiply, Add and Relu
+   kernels; the gradient dx = gamma·((g − mean(g)) − y·mean(g·y)) / s, dgamma = Σ g·y,
+   dbeta = Σ g with g the (masked) dz, sums in doubles in r order per (o, i) inside one part. */
+typedef struct {
+  const float *dz, *y, *sd, *gamma, *beta;
+  float *z, *dx, *dgamma, *dbeta, *m1, *m2;
+  int64_t outer, red, inner;
+  int relu;
+} affine_ctx;
+
+static inline float affine_at(const affine_ctx *c, float y, int64_t i) {
+  return y * c->gamma[i] + c->beta[i];
+}
+
+static void affine_task(void *p, int part, int nparts, int tid) {
+  const affine_ctx *c = p;
+  const int64_t rows = c->outer * c->red, C = c->inner;
+  int64_t lo, hi;
+  range_of(rows, part, nparts, &lo, &hi);
+  for (int64_t row = lo; row < hi; row++) {
+    const float *y = c->y + row * C;
+    float *z = c->z + row * C;
+    for (int64_t i = 0; i < C; i++) {
+      const float v = affine_at(c, y[i], i);
+      z[i] = c->relu && v < 0 ? 0.0f : v;
+    }
+  }
+}
+
+void kpg_affine_relu(const float *y, const float *gamma, const float *beta, float *z,
+                     int64_t rows, int64_t inner, int32_t relu) {
+  affine_ctx c = {NULL, y, NULL, gamma, beta, z, NULL, NULL, NULL, NULL, NULL, 1, rows, inner, relu};
+  run_parts(affine_task, &c, parts_for(rows * inner));
+}
+
+static inline float masked_grad(const affine_ctx *c, float g, float y, int64_t i) {
+  if (!c->relu) return g;
+  const float v = affine_at(c, y, i);
+  return v > 0 ? g : v != v ? v : g * 0.0f; /* as KpgReluGrad */
+}
+
+static void affine_grad_stats_task(void *p, int part, int nparts, int tid) {
+  const affine_ctx *c = p;
+  enum { BLK = 256 };
+  double a1[BLK], a2[BLK];
+  int64_t o0 = 0, o1 = c->outer, i0 = 0, i1 = c->inner;
+  if (c->outer >= nparts) range_of(c->outer, part, nparts, &o0, &o1);
+  else range_of(c->inner, part, nparts, &i0, &i1);
+  for (int64_t o = o0; o < o1; o++) {
+    for (int64_t ib = i0; ib < i1; ib += BLK) {
+      const int64_t w = (i1 - ib) < BLK ? (i1 - ib) : BLK;
+      const int64_t off = o * c->red * c->inner + ib;
+      for (int64_t i = 0; i < w; i++) a1[i] = 0.0, a2[i] = 0.0;
+      for (int64_t r = 0; r < c->red; r++) {
+        const float *dz = c->dz + off + r * c->inner, *y = c->y + off + r * c->inner;
+        for (int64_t i = 0; i < w; i++) {
+          const float g = masked_grad(c, dz[i], y[i], ib + i);
+          a1[i] += g;
+          a2[i] += (float)(g * y[i]);
+        }
+      }
+      const int64_t at = o * c->inner + ib;
+      for (int64_t i = 0; i < w; i++) {
+        c->dbeta[at + i] = (float)a1[i];
+        c->dgamma[at + i] = (float)a2[i];
+        c->m1[at + i] = (float)(a1[i] / (double)c->red);
+        c->m2[at + i] = (float)(a2[i] / (double)c->red);
+      }
+    }
+  }
+}
+
+static void affine_grad_apply_task(void *p, int part, int nparts, int tid) {
+  const affine_ctx *c = p;
+  const int64_t rows = c->outer * c->red, C = c->inner;
+  int64_t lo, hi;
+  range_of(rows, part, nparts, &lo, &hi);
+  for (int64_t row = lo; row < hi; row++) {
+    const int64_t at = (row / c->red) * C;
+    const float *dz = c->dz + row * C, *y = c->y + row * C;
+    const float *m1 = c->m1 + at, *m2 = c->m2 + at, *sd = c->sd + at;
+    float *dx = c->dx + row * C;
+    for (int64_t i = 0; i < C; i++) {
+      const float g = masked_grad(c, dz[i], y[i], i);
+      dx[i] = (c->gamma[i] * ((g - m1[i]) - y[i] * m2[i])) / sd[i];
+    }
+  }
+}
+
+void kpg_affine_relu_grad(const float *dz, const float *y, const float *sd, const float *gamma,
+                          const float *beta, float *dx, float *dgamma, float *dbeta, float *m1,
+                          float *m2, int64_t outer, int64_t red, int64_t inner, int32_t relu) {
+  affine_ctx c = {dz, y, sd, gamma, beta, NULL, dx, dgamma, dbeta, m1, m2, outer, red, inner, relu};
+  int64_t parts = parts_for(outer * red * inner);
+  const int64_t span = outer >= parts ? outer : inner / 64;
+  if (parts > span) parts = span;
+  run_parts(affine_grad_stats_task, &c, parts < 1 ? 1 : (int)parts);
+  run_parts(affine_grad_apply_task, &c, parts_for(outer * red * inner));
 }
 
 /* ---------------------------------------------------------------- skeleton edges */

@@ -18,7 +18,7 @@ import type { ConvEngine, ConvGeometry, Sgemm } from "./conv.ts";
 import { bilinearTaps, type NativeOps, nearestTaps, type ResizeGeometry } from "./ops.ts";
 import type { LoopPlan } from "./shapes.ts";
 
-const HELPER_VERSION = 17;
+const HELPER_VERSION = 18;
 
 const RESIZE_BILINEAR = [
   "buffer", // geometry int32[6]
@@ -79,6 +79,29 @@ const SYMBOLS = {
       "i64",
       "i64",
       "f32",
+      "i32",
+    ],
+    result: "void",
+  },
+  kpg_affine_relu: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "i64", "i64", "i32"],
+    result: "void",
+  },
+  kpg_affine_relu_grad: {
+    parameters: [
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i64",
+      "i64",
+      "i64",
       "i32",
     ],
     result: "void",
@@ -321,6 +344,27 @@ function helperOps(lib: HelperLib): NativeOps {
         negInv,
         linear ? 1 : 0,
       ),
+    affineRelu: (y, gamma, beta, z, rows, inner, relu) =>
+      s.kpg_affine_relu(y, gamma, beta, z, BigInt(rows), BigInt(inner), relu ? 1 : 0),
+    affineReluGrad: (dz, y, sd, gamma, beta, dx, dgamma, dbeta, outer, red, inner, relu) => {
+      const m1 = new Float32Array(outer * inner), m2 = new Float32Array(outer * inner);
+      s.kpg_affine_relu_grad(
+        dz,
+        y,
+        sd,
+        gamma,
+        beta,
+        dx,
+        dgamma,
+        dbeta,
+        m1,
+        m2,
+        BigInt(outer),
+        BigInt(red),
+        BigInt(inner),
+        relu ? 1 : 0,
+      );
+    },
     normalize: (x, y, mean, variance, sd, outer, red, inner, eps) =>
       s.kpg_normalize(x, y, mean, variance, sd, BigInt(outer), BigInt(red), BigInt(inner), eps),
     normalizeGrad: (dy, y, sd, dx, outer, red, inner) => {

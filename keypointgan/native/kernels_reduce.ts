@@ -129,6 +129,58 @@ function normalizeGradKernel(args: KernelArgs, env: NativeEnv): TensorInfo {
   return output(backend, inputs.y.shape, dx);
 }
 
+/**
+ * BatchNorm's affine and ReLU after `NORMALIZE` (`keypointgan/model/layers.ts`): inputs y
+ * (NORMALIZE's output), gamma, beta `[C]`; attr `relu`; output z = y·gamma + beta, then
+ * max(z, 0) — the Multiply, Add and Relu kernels' float32 values in one pass.
+ */
+export const AFFINE_RELU = "KpgAffineRelu";
+/**
+ * Its gradient through NORMALIZE: inputs dz, y, s (NORMALIZE's), gamma, beta; attrs `axes`,
+ * `relu`; outputs dx, dgamma, dbeta — instead of ReLU's, Multiply's, Add's and NORMALIZE's
+ * gradients (≈ 7 kernels).
+ */
+export const AFFINE_RELU_GRAD = "KpgAffineReluGrad";
+
+function channelParams(args: KernelArgs, c: number, name: string) {
+  const gamma = f32(args.backend, args.inputs.gamma), beta = f32(args.backend, args.inputs.beta);
+  if (!gamma || !beta || gamma.length !== c || beta.length !== c) {
+    throw new Error(`${name}: float32 gamma and beta of the channel count ${c} are required`);
+  }
+  return { gamma, beta };
+}
+
+function affineReluKernel(args: KernelArgs, env: NativeEnv): TensorInfo {
+  const { inputs, backend } = args;
+  const y = f32(backend, inputs.y);
+  const shape = inputs.y.shape, c = shape[shape.length - 1];
+  if (!y) throw new Error(`${AFFINE_RELU}: y must be float32`);
+  const { gamma, beta } = channelParams(args, c, AFFINE_RELU);
+  const z = backend.pool.take(y.length);
+  env.ops.affineRelu(y, gamma, beta, z, y.length / c, c, args.attrs.relu as boolean);
+  return output(backend, shape, z);
+}
+
+function affineReluGradKernel(args: KernelArgs, env: NativeEnv): TensorInfo[] {
+  const { inputs, backend } = args;
+  const dz = f32(backend, inputs.dz), y = f32(backend, inputs.y), sd = f32(backend, inputs.s);
+  if (!dz || !y || !sd || dz.length !== y.length) {
+    throw new Error(`${AFFINE_RELU_GRAD}: float32 dz, y and s of matching shapes are required`);
+  }
+  const { outer, reduce: red, inner } = normPlan(args, inputs.y);
+  const { gamma, beta } = channelParams(args, inner, AFFINE_RELU_GRAD);
+  if (outer !== 1) throw new Error(`${AFFINE_RELU_GRAD}: statistics over all but the channels`);
+  const dx = backend.pool.take(dz.length);
+  const dgamma = backend.pool.take(inner), dbeta = backend.pool.take(inner);
+  const relu = args.attrs.relu as boolean;
+  env.ops.affineReluGrad(dz, y, sd, gamma, beta, dx, dgamma, dbeta, outer, red, inner, relu);
+  return [
+    output(backend, inputs.y.shape, dx),
+    output(backend, inputs.gamma.shape, dgamma),
+    output(backend, inputs.beta.shape, dbeta),
+  ];
+}
+
 /** The reduction overrides. */
 export const reduceKernels: readonly NativeKernel[] = [
   reduceKernel("Sum", Reduce.sum),
@@ -138,4 +190,6 @@ export const reduceKernels: readonly NativeKernel[] = [
   reduceKernel("Prod", Reduce.prod),
   { name: NORMALIZE, body: normalizeKernel },
   { name: NORMALIZE_GRAD, body: normalizeGradKernel },
+  { name: AFFINE_RELU, body: affineReluKernel },
+  { name: AFFINE_RELU_GRAD, body: affineReluGradKernel },
 ];

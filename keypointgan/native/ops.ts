@@ -100,6 +100,35 @@ export interface NativeOps {
   ): void;
   /** dst[plan·a + dstOff] = src[plan·b + srcOff]. */
   copy(dst: Float32Array, dstOff: number, src: Float32Array, srcOff: number, plan: LoopPlan): void;
+  /** z = y·gamma + beta per channel (`rows` × `inner`), then max(z, 0) when `relu`. */
+  affineRelu(
+    y: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    z: Float32Array,
+    rows: number,
+    inner: number,
+    relu: boolean,
+  ): void;
+  /**
+   * The gradient of `affineRelu` after `normalize` (y = normalize's output, sd its s), from dz:
+   * g = dz masked where z ≤ 0 (ReLU), dgamma = Σ g·y, dbeta = Σ g (outer × inner) and
+   * dx = gamma·((g − mean(g)) − y·mean(g·y)) / sd.
+   */
+  affineReluGrad(
+    dz: Float32Array,
+    y: Float32Array,
+    sd: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+    outer: number,
+    red: number,
+    inner: number,
+    relu: boolean,
+  ): void;
   /**
    * β's edge images: out[e, y, x] = exp(negInv·d) (linear) or exp(negInv·d²), d the distance
    * from (grid[x], grid[y]) to the segment pa[e]–pb[e] (`be` edges of 2 floats, out be × S × S).

@@ -442,6 +442,70 @@ function skeletonEdgesGrad(
   }
 }
 
+function affineRelu(
+  y: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  z: Float32Array,
+  rows: number,
+  inner: number,
+  relu: boolean,
+): void {
+  for (let r = 0, o = 0; r < rows; r++) {
+    for (let i = 0; i < inner; i++, o++) {
+      const v = Math.fround(Math.fround(y[o] * gamma[i]) + beta[i]);
+      z[o] = relu && v < 0 ? 0 : v;
+    }
+  }
+}
+
+function affineReluGrad(
+  dz: Float32Array,
+  y: Float32Array,
+  sd: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  dx: Float32Array,
+  dgamma: Float32Array,
+  dbeta: Float32Array,
+  outer: number,
+  red: number,
+  inner: number,
+  relu: boolean,
+): void {
+  const masked = (k: number, i: number) => {
+    if (!relu) return dz[k];
+    const v = Math.fround(Math.fround(y[k] * gamma[i]) + beta[i]);
+    return v > 0 ? dz[k] : v !== v ? v : dz[k] * 0; // as KpgReluGrad
+  };
+  const a1 = new Float64Array(inner), a2 = new Float64Array(inner);
+  const m1 = new Float32Array(inner), m2 = new Float32Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * red * inner, at = o * inner;
+    a1.fill(0), a2.fill(0);
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        const g = masked(row + i, i);
+        a1[i] += g;
+        a2[i] += Math.fround(g * y[row + i]);
+      }
+    }
+    for (let i = 0; i < inner; i++) {
+      dbeta[at + i] = a1[i], dgamma[at + i] = a2[i];
+      m1[i] = a1[i] / red, m2[i] = a2[i] / red;
+    }
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        const g = masked(row + i, i);
+        const d = Math.fround(Math.fround(g - m1[i]) - Math.fround(y[row + i] * m2[i]));
+        dx[row + i] = Math.fround(gamma[i] * d) / sd[at + i];
+      }
+    }
+  }
+}
+
 export const jsOps: NativeOps = {
   name: "js",
   unary,
@@ -451,6 +515,8 @@ export const jsOps: NativeOps = {
   copy,
   normalize,
   normalizeGrad,
+  affineRelu,
+  affineReluGrad,
   skeletonEdges,
   skeletonEdgesGrad,
   resizeBilinear,
