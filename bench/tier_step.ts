@@ -67,6 +67,7 @@ export function benchTrainerConfig(
       dScales: tier.dScales,
       dLayers: tier.dLayers,
       imageDiscriminator: flags.secondCycle !== "none" && !flags.supervised,
+      appearancePool: tier.appearancePool,
     },
     flags,
     edges: skeleton.edges,

@@ -210,6 +210,11 @@ export function registerNative(
   return undefined;
 }
 
+/** Whether `backend` (a TF.js backend name) is one `registerNative` registered. */
+export function isNativeBackend(backend: string): boolean {
+  return registeredNative.has(backend);
+}
+
 /**
  * Calls of native kernel overrides that deferred to the stock CPU kernel (unsupported dtype,
  * layout or shape), keyed by "kernel dtype[shape] …": a profiling aid for `deno task bench`.

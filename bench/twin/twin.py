@@ -120,8 +120,11 @@ class PoseEncoder(nn.Module):
 class Decoder(nn.Module):
     """Ψ, CondNipsGenerator: skeleton encoder (+ appearance encoder) → decoder."""
 
-    def __init__(self, w, conditional):
+    def __init__(self, w, conditional, appearance_pool="spatial"):
         super().__init__()
+        if appearance_pool not in ("spatial", "global"):
+            raise SystemExit(f"twin: unknown appearancePool {appearance_pool}")
+        self.global_pool = appearance_pool == "global"
         self.pose = Encoder(w, 1, ch(w, 256), "batch")
         self.app = Encoder(w, 3, ch(w, 256), "batch") if conditional else None
         c = ch(w, 256) * (2 if conditional else 1)
@@ -136,7 +139,10 @@ class Decoder(nn.Module):
     def forward(self, skeleton, appearance):
         h = self.pose(skeleton)
         if self.app is not None:
-            h = torch.cat([h, self.app(appearance)], 1)
+            a = self.app(appearance)
+            if self.global_pool:  # avg_pool_style: one appearance vector per image, tiled back
+                a = a.mean((2, 3), keepdim=True).expand_as(a)
+            h = torch.cat([h, a], 1)
         for i in range(4):
             h = self.a[i](h)
             if i < 3:
@@ -275,15 +281,13 @@ class Twin:
     def __init__(self, vc, memory_format):
         t = vc["trainer"]
         a, self.flags, self.w = t["arch"], t["flags"], t["weights"]
-        if a.get("appearancePool", "spatial") != "spatial":
-            raise SystemExit("twin: only appearancePool 'spatial' is implemented")
         if t["reconstruction"] != "perceptual" or vc["features"]["id"] != "pixels":
             raise SystemExit("twin: only the perceptual loss on `pixels` features is implemented")
         self.mf, self.batch, self.size, self.k = memory_format, vc["batch"], a["imageSize"], a["numPoints"]
         width, eta_width = a["width"], a.get("etaWidth") or a["width"]
         self.phi = PoseEncoder(width)
         self.eta = Encoder(eta_width, 1, a["numPoints"], "instance")
-        self.psi = Decoder(width, a["conditional"])
+        self.psi = Decoder(width, a["conditional"], a.get("appearancePool", "spatial"))
         self.d = Discriminator(width, a["dScales"], a["dLayers"])
         self.db = PatchGan(width, 3, a["dLayers"]) if a["imageDiscriminator"] else None
         for m in self.nets().values():

@@ -56,8 +56,9 @@ export function encoder(
   let h = x;
   LAYERS.forEach(([k, s], i) => {
     h = conv2d(store, `${prefix}/conv${i}`, h, s, (k - 1) >> 1);
-    h = norm === "batch" ? batchNorm(store, `${prefix}/bn${i}`, h, mode) : instanceNorm(h);
-    h = tf.relu(h);
+    h = norm === "batch"
+      ? batchNorm(store, `${prefix}/bn${i}`, h, mode, true)
+      : tf.relu(instanceNorm(h));
   });
   return conv2d(store, `${prefix}/out`, h, 1, 0);
 }
@@ -72,7 +73,7 @@ export function convBnRelu(
 ): tf.Tensor4D {
   const k = store.get(`${name}/conv/w`).shape[0];
   const h = conv2d(store, `${name}/conv`, x, stride, (k - 1) >> 1);
-  return tf.relu(batchNorm(store, `${name}/bn`, h, mode));
+  return batchNorm(store, `${name}/bn`, h, mode, true);
 }
 
 /** Parameters for `convBnRelu` (no conv bias, as the official BN blocks). */

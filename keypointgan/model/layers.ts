@@ -1,13 +1,20 @@
 /**
  * Layers as plain functions over a `ParamStore`, NHWC, reproducing PyTorch semantics
- * (digest §12): symmetric conv padding (TF.js explicit numeric padding), bilinear resizing
- * with `align_corners=False` written with differentiable slices (TF.js's CPU
- * `ResizeBilinearGrad` ignores half-pixel centres, so `tf.image.resizeBilinear` would give
- * wrong gradients), InstanceNorm via moments, BatchNorm with running statistics.
+ * (digest §12): symmetric conv padding (TF.js explicit numeric padding), bilinear ×2 resizing
+ * with `align_corners=False` (one ResizeBilinear where its gradient is the exact adjoint —
+ * TF.js's stock CPU `ResizeBilinearGrad` ignores half-pixel centres, fixed by
+ * keypointgan/tf.ts — else differentiable slices), InstanceNorm and BatchNorm (with running
+ * statistics) as one custom-gradient normalisation.
  *
  * @module
  */
-import { tf } from "../tf.ts";
+import { isNativeBackend, tf } from "../tf.ts";
+import {
+  AFFINE_RELU,
+  AFFINE_RELU_GRAD,
+  NORMALIZE,
+  NORMALIZE_GRAD,
+} from "../native/kernels_reduce.ts";
 import type { ParamStore } from "./params.ts";
 
 /** PyTorch norm epsilon (digest §2.6). */
@@ -37,39 +44,131 @@ export function conv2d(
 
 /** InstanceNorm2d(affine=False): per-sample, per-channel statistics over H×W. */
 export function instanceNorm(x: tf.Tensor4D): tf.Tensor4D {
-  const { mean, variance } = tf.moments(x, [1, 2], true);
-  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, NORM_EPS)));
+  return normalize(x, [1, 2], false).y;
 }
 
 /**
- * BatchNorm2d. Training: batch statistics (biased variance) normalise, and the running
- * statistics move by momentum 0.1 using the unbiased variance, exactly as PyTorch.
- * Evaluation: running statistics.
+ * (x − mean) / sqrt(var + ε) with biased statistics over `axes` (kept as size-1 dims), as one
+ * custom-gradient op. The forward pass is the kernels of `tf.moments` followed by the
+ * normalisation (the same values, bit for bit); the gradient is the closed form
+ * dx = (dy − mean(dy) − y·mean(dy·y)) / sqrt(var + ε) — 7 kernels instead of the ≈ 25 that
+ * autodiff of the moments chain runs (same function; the last float bits of dx differ, the
+ * sums being grouped differently). With `keepStats` the mean and variance are returned kept
+ * (the caller disposes them).
+ */
+export function normalize(
+  x: tf.Tensor4D,
+  axes: number[],
+  keepStats: boolean,
+): { y: tf.Tensor4D; mean?: tf.Tensor; variance?: tf.Tensor } {
+  let mean: tf.Tensor | undefined, variance: tf.Tensor | undefined;
+  if (tf.getKernel(NORMALIZE, tf.getBackend())) {
+    // native: the same forward values in one kernel, the same gradient formula in one kernel.
+    const attrs = { axes, eps: NORM_EPS };
+    const fused = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xi, save] = args as [tf.Tensor, tf.GradSaveFunc];
+      const [y, m, v, s] = tf.engine().runKernel(NORMALIZE, { x: xi }, attrs) as tf.Tensor[];
+      if (keepStats) [mean, variance] = [tf.keep(m), tf.keep(v)];
+      save([y, s]);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
+          tf.engine().runKernel(
+            NORMALIZE_GRAD,
+            { dy: dy as tf.Tensor, y: saved[0], s: saved[1] },
+            attrs,
+          ) as tf.Tensor,
+      };
+    });
+    return { y: fused(x) as tf.Tensor4D, mean, variance };
+  }
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xi, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const m = tf.mean(xi, axes, true);
+    const xc = tf.sub(xi, m);
+    const v = tf.mean(tf.square(xc), axes, true);
+    const s = tf.sqrt(tf.add(v, NORM_EPS));
+    const y = tf.div(xc, s);
+    if (keepStats) [mean, variance] = [tf.keep(m), tf.keep(v)];
+    save([y, s]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [ys, ss] = saved;
+        dy = dy as tf.Tensor;
+        const dyMean = tf.mean(dy, axes, true);
+        const dyyMean = tf.mean(tf.mul(dy, ys), axes, true);
+        return tf.div(tf.sub(tf.sub(dy, dyMean), tf.mul(ys, dyyMean)), ss);
+      },
+    };
+  });
+  const y = op(x) as tf.Tensor4D;
+  return { y, mean, variance };
+}
+
+/**
+ * BatchNorm2d, then ReLU when `relu`. Training: batch statistics (biased variance) normalise,
+ * and the running statistics move by momentum 0.1 using the unbiased variance, exactly as
+ * PyTorch. Evaluation: running statistics. On `native`, training runs as two kernels forward
+ * (KpgNormalize, KpgAffineRelu: the same values as the kernel chain) and one backward
+ * (KpgAffineReluGrad: ReLU's, the affine's and the normalisation's gradients in closed form).
  */
 export function batchNorm(
   store: ParamStore,
   name: string,
   x: tf.Tensor4D,
   mode: Mode,
+  relu = false,
 ): tf.Tensor4D {
   const gamma = store.get(`${name}/gamma`);
   const beta = store.get(`${name}/beta`);
   const runMean = store.get(`${name}/mean`);
   const runVar = store.get(`${name}/var`);
   if (!mode.training) {
-    return tf.add(
+    const out = tf.add(
       tf.mul(tf.div(tf.sub(x, runMean), tf.sqrt(tf.add(runVar, NORM_EPS))), gamma),
       beta,
-    );
+    ) as tf.Tensor4D;
+    return relu ? tf.relu(out) : out;
   }
-  const { mean, variance } = tf.moments(x, [0, 1, 2]); // [C], [C]
+  let out: tf.Tensor4D, mean: tf.Tensor | undefined, variance: tf.Tensor | undefined;
+  if (tf.getKernel(AFFINE_RELU, tf.getBackend())) {
+    const axes = [0, 1, 2];
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xi, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+      const [y, m, v, s] = tf.engine().runKernel(NORMALIZE, { x: xi }, {
+        axes,
+        eps: NORM_EPS,
+      }) as tf.Tensor[];
+      [mean, variance] = [tf.keep(m), tf.keep(v)];
+      save([y, s, g, b]);
+      return {
+        value: tf.engine().runKernel(AFFINE_RELU, { y, gamma: g, beta: b }, { relu }) as tf.Tensor,
+        gradFunc: (dz: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+          const [ys, ss, gs, bs] = saved;
+          const inputs = { dz: dz as tf.Tensor, y: ys, s: ss, gamma: gs, beta: bs };
+          return tf.engine().runKernel(AFFINE_RELU_GRAD, inputs, { axes, relu }) as tf.Tensor[];
+        },
+      };
+    });
+    out = op(x, gamma, beta) as tf.Tensor4D;
+  } else {
+    const n = normalize(x, [0, 1, 2], true); // stats [1, 1, 1, C]
+    [mean, variance] = [n.mean, n.variance];
+    out = tf.add(tf.mul(n.y, gamma), beta);
+    if (relu) out = tf.relu(out);
+  }
   const n = x.shape[0] * x.shape[1] * x.shape[2];
+  const c = x.shape[3];
   tf.tidy(() => {
-    const unbiased = tf.mul(variance, n / Math.max(n - 1, 1));
-    runMean.assign(tf.add(tf.mul(runMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
+    const unbiased = tf.mul(tf.reshape(variance!, [c]), n / Math.max(n - 1, 1));
+    runMean.assign(
+      tf.add(tf.mul(runMean, 1 - BN_MOMENTUM), tf.mul(tf.reshape(mean!, [c]), BN_MOMENTUM)),
+    );
     runVar.assign(tf.add(tf.mul(runVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
   });
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, NORM_EPS))), gamma), beta);
+  tf.dispose([mean!, variance!]);
+  return out;
 }
 
 /** LeakyReLU with PyTorch's CycleGAN slope 0.2. */
@@ -82,8 +181,25 @@ export function leakyRelu(x: tf.Tensor4D): tf.Tensor4D {
  * i/2 − 1/4, i.e. 0.75·x[k] + 0.25·x[k∓1] with edge clamping.
  */
 export function upsample2x(x: tf.Tensor4D): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  // One ResizeBilinear (half-pixel centres) and one exact-adjoint gradient kernel on `native`
+  // and the fixed stock CPU backend (keypointgan/native/kernels_layout.ts), where the slice
+  // chain below took ≈ 60 kernels each way. Same function; the last float bits differ (the
+  // kernel interpolates as a + (b − a)·f in 2-D, the chain as 0.75·a + 0.25·b per axis).
+  const backend = tf.getBackend();
+  if (isNativeBackend(backend) || RESIZE_EXACT_BACKENDS.has(backend)) {
+    return tf.image.resizeBilinear(x, [2 * h, 2 * w], false, true);
+  }
+  return upsample2xSlices(x);
+}
+
+/** `upsample2x` written with differentiable slices (any backend; the reference of its test). */
+export function upsample2xSlices(x: tf.Tensor4D): tf.Tensor4D {
   return upsampleAxis(upsampleAxis(x, 1), 2);
 }
+
+/** Other backends whose ResizeBilinearGrad is the exact adjoint with half-pixel centres. */
+const RESIZE_EXACT_BACKENDS = new Set(["cpu", "tensorflow"]);
 
 function upsampleAxis(x: tf.Tensor4D, axis: 1 | 2): tf.Tensor4D {
   const n = x.shape[axis];

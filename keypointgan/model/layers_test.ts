@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
+import { NATIVE_BACKENDS, nativeSkipReason, rand } from "../native/test_util.ts";
+import { batchNorm, NORM_EPS, normalize, upsample2x, upsample2xSlices } from "./layers.ts";
+import { initBatchNorm, ParamStore } from "./params.ts";
+import { Rng } from "./rng.ts";
 
 /** Max |a − b| of two tensors. */
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
@@ -45,3 +49,121 @@ Deno.test("conv2d: numeric padding equals tf.pad + 'valid' (PyTorch padding), va
     });
   }
 });
+
+/** The normalisation as before issue 16's fused op: autodiff through `tf.moments`. */
+function momentsNorm(x: tf.Tensor4D, axes: number[]): tf.Tensor4D {
+  const { mean, variance } = tf.moments(x, axes, true);
+  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, NORM_EPS)));
+}
+
+/** Normalised axes and shapes: tiny, and the small tier's sizes (several threads' parts). */
+const CASES: [number[], [number, number, number, number]][] = [
+  [[1, 2], [2, 6, 5, 3]],
+  [[0, 1, 2], [2, 6, 5, 3]],
+  [[1, 2], [8, 64, 64, 4]],
+  [[0, 1, 2], [8, 32, 32, 16]],
+  [[0, 1, 2], [8, 8, 8, 64]],
+];
+
+for (const backend of ["cpu", ...(nativeSkipReason ? [] : NATIVE_BACKENDS)]) {
+  Deno.test(`normalize: the custom-gradient op equals autodiff of the moments chain (${backend})`, async () => {
+    await tf.setBackend(backend);
+    for (const [axes, shape] of CASES) {
+      tf.tidy(() => {
+        const n = shape.reduce((a, b) => a * b);
+        const x = tf.tensor4d(rand(n, 7, -2, 3), shape);
+        const r = tf.tensor4d(rand(n, 8), shape);
+        const loss = (f: (t: tf.Tensor4D) => tf.Tensor4D) => (t: tf.Tensor) =>
+          tf.sum(tf.mul(tf.square(f(t as tf.Tensor4D)), r));
+        const fused = (t: tf.Tensor4D) => normalize(t, axes, false).y;
+        const ref = (t: tf.Tensor4D) => momentsNorm(t, axes);
+        // The forward pass runs the same kernels: the same bits.
+        assert.deepEqual(fused(x).dataSync(), ref(x).dataSync());
+        const got = tf.grad(loss(fused))(x), want = tf.grad(loss(ref))(x);
+        assert.ok(
+          maxDiff(got, want) < 1e-5 * tf.max(tf.abs(want)).dataSync()[0],
+          `axes ${axes} of [${shape}]`,
+        );
+      });
+    }
+    // BatchNorm keeps the running statistics exactly as before.
+    tf.tidy(() => {
+      const store = new ParamStore();
+      initBatchNorm(store, "bn", 3, new Rng(1));
+      const x = tf.tensor4d(rand(2 * 4 * 4 * 3, 9, -1, 2), [2, 4, 4, 3]);
+      batchNorm(store, "bn", x, { training: true });
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      const want = tf.add(tf.mul(tf.zeros([3]), 0.9), tf.mul(mean, 0.1));
+      assert.deepEqual(store.get("bn/mean").dataSync(), want.dataSync());
+      const unbiased = tf.mul(variance, 32 / 31);
+      const wantVar = tf.add(tf.mul(tf.ones([3]), 0.9), tf.mul(unbiased, 0.1));
+      assert.deepEqual(store.get("bn/var").dataSync(), wantVar.dataSync());
+      store.dispose();
+    });
+  });
+
+  Deno.test(`upsample2x: one ResizeBilinear equals the slice chain, values and gradients (${backend})`, async () => {
+    await tf.setBackend(backend);
+    for (const [h, w] of [[1, 1], [1, 3], [4, 4], [5, 3]]) {
+      tf.tidy(() => {
+        const x = tf.tensor4d(rand(2 * h * w * 3, 3), [2, h, w, 3]);
+        const r = tf.tensor4d(rand(2 * 4 * h * w * 3, 4), [2, 2 * h, 2 * w, 3]);
+        const loss = (f: (t: tf.Tensor4D) => tf.Tensor4D) => (t: tf.Tensor) =>
+          tf.sum(tf.mul(tf.square(f(t as tf.Tensor4D)), r));
+        assert.ok(maxDiff(upsample2x(x), upsample2xSlices(x)) < 1e-6, `${h}×${w}`);
+        const got = tf.grad(loss(upsample2x))(x), want = tf.grad(loss(upsample2xSlices))(x);
+        assert.ok(maxDiff(got, want) < 1e-5, `${h}×${w} gradient`);
+      });
+    }
+  });
+}
+
+for (const backend of ["cpu", ...(nativeSkipReason ? [] : NATIVE_BACKENDS)]) {
+  Deno.test(`batchNorm (+ ReLU): values, running statistics and gradients w.r.t. x, gamma, beta equal the kernel chain (${backend})`, async () => {
+    await tf.setBackend(backend);
+    for (const shape of [[2, 6, 5, 3], [8, 32, 32, 8], [8, 8, 8, 64]] as const) {
+      for (const relu of [false, true]) {
+        tf.tidy(() => {
+          const c = shape[3], n = shape.reduce((a: number, b: number) => a * b, 1);
+          const store = new ParamStore();
+          initBatchNorm(store, "bn", c, new Rng(2));
+          store.get("bn/beta").assign(tf.tensor1d(rand(c, 3, -0.5, 0.5)));
+          const x = tf.tensor4d(rand(n, 4, -1, 2), [...shape]);
+          const r = tf.tensor4d(rand(n, 5), [...shape]);
+          const g = store.get("bn/gamma"), b = store.get("bn/beta");
+          const ref = (t: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
+            const v = tf.add(tf.mul(momentsNorm(t as tf.Tensor4D, [0, 1, 2]), gg), bb);
+            return relu ? tf.relu(v) : v;
+          };
+          const mode = { training: true };
+          const got = batchNorm(store, "bn", x, mode, relu);
+          assert.deepEqual(got.dataSync(), ref(x, g, b).dataSync(), `[${shape}] relu ${relu}`);
+          const { mean, variance } = tf.moments(x, [0, 1, 2]);
+          const wantMean = tf.mul(mean, 0.1);
+          assert.deepEqual(store.get("bn/mean").dataSync(), wantMean.dataSync());
+          const wantVar = tf.add(
+            tf.mul(tf.ones([c]), 0.9),
+            tf.mul(tf.mul(variance, n / c / (n / c - 1)), 0.1),
+          );
+          assert.deepEqual(store.get("bn/var").dataSync(), wantVar.dataSync());
+          const fusedAt = (t: tf.Tensor) =>
+            tf.sum(tf.mul(batchNorm(store, "bn", t as tf.Tensor4D, mode, relu), r)) as tf.Scalar;
+          const refAt = (t: tf.Tensor) => tf.sum(tf.mul(ref(t, g, b), r)) as tf.Scalar;
+          const pg = (f: (t: tf.Tensor) => tf.Scalar) => {
+            const vg = tf.variableGrads(() => f(x), [g, b]).grads;
+            return [tf.grad(f)(x), vg[g.name], vg[b.name]];
+          };
+          const ga = pg(fusedAt), gb = pg(refAt);
+          for (let k = 0; k < 3; k++) {
+            const scale = tf.max(tf.abs(gb[k])).dataSync()[0];
+            assert.ok(
+              maxDiff(ga[k], gb[k]) <= 1e-5 * scale + 1e-7,
+              `[${shape}] relu ${relu} grad ${k}`,
+            );
+          }
+          store.dispose();
+        });
+      }
+    }
+  });
+}

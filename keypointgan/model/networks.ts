@@ -122,7 +122,7 @@ export function decoder(
     let a = encoder(store, "psi/app", appearance, "batch", mode); // [B, S/8, S/8, c256]
     if (appearancePool === "global") {
       // avg_pool_style: one appearance vector per image, tiled back over the S/8 grid.
-      a = tf.add(tf.zerosLike(a), tf.mean(a, [1, 2], true));
+      a = tf.broadcastTo(tf.mean(a, [1, 2], true), a.shape);
     }
     h = tf.concat([h, a], 3); // [B, S/8, S/8, c512]
   }

@@ -1,5 +1,6 @@
 import { deepStrictEqual, ok } from "node:assert/strict";
 import { tf } from "../tf.ts";
+import { NATIVE_BACKENDS, nativeSkipReason, rand, relError, runOn } from "../native/test_util.ts";
 import { upsample2x } from "./layers.ts";
 import { renderSkeleton } from "./render.ts";
 import { softArgmax } from "./soft_argmax.ts";
@@ -107,3 +108,28 @@ Deno.test("bottleneck wiring: Ψ's input depends on Φ(x) only through η's keyp
   });
   store.dispose();
 });
+
+for (const distance of ["linear", "squared"] as const) {
+  Deno.test(`β: the fused edge images and max over edges (native) equal the kernel chain (cpu), values and gradients, ties and a zero-length edge included (${distance})`, async () => {
+    if (nativeSkipReason) return;
+    // Edges 0–1 and 1–2 share joint 1 (pixels equidistant from both tie exactly); 2–2 has
+    // zero length (the 1e-6 floor of its squared length).
+    const p = [[-0.5, 0.2], [0, 0], [0.5, 0.2], [0.1, -0.6], [-0.3, 0.7]];
+    const edges: [number, number][] = [[0, 1], [1, 2], [3, 4], [0, 3], [2, 2]];
+    const w = rand(2 * 9 * 9, 5);
+    const opts = { sigma: 0.3, distance };
+    const f = () => {
+      const pts = tf.tensor3d([p, p.map(([x, y]) => [y * 0.8, -x])]);
+      const wt = tf.tensor4d(w, [2, 9, 9, 1]);
+      const loss = (t: tf.Tensor) =>
+        tf.sum(tf.mul(renderSkeleton(t as tf.Tensor3D, edges, 9, opts), wt));
+      return [renderSkeleton(pts, edges, 9, opts), tf.grad(loss)(pts)];
+    };
+    const ref = await runOn("cpu", f);
+    for (const backend of NATIVE_BACKENDS) {
+      const got = await runOn(backend, f);
+      ok(relError(got[0].values, ref[0].values) < 1e-6, `${backend}: image`);
+      ok(relError(got[1].values, ref[1].values) < 1e-5, `${backend}: gradient`);
+    }
+  });
+}

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KPG_VERSION 15
+#define KPG_VERSION 18
 #define MAX_THREADS 64
 
 /* Conv geometry, same fields and order as ConvGeometry in conv.ts. */
@@ -1000,6 +1000,325 @@ void kpg_reduce(int32_t op, const float *x, float *out, int64_t outer, int64_t r
   const int64_t span = outer >= parts ? outer : inner / 64; /* reduce_task splits outer, else inner */
   if (parts > span) parts = span;
   run_parts(reduce_task, &c, parts < 1 ? 1 : (int)parts);
+}
+
+/* ---------------------------------------------------------------- normalisation */
+
+/* x[o, r, i] normalised over r (BatchNorm: outer 1, InstanceNorm: outer = batch): statistics
+   per (o, i) with the roundings of Mean, Sub, Square, Mean, Add, Sqrt (double sums in r order,
+   each (o, i) inside one part: the same bits for any thread count), then y = (x − mean) / s. */
+typedef struct {
+  const float *x, *dy, *y, *s;
+  float *out, *mean, *var, *sd;
+  int64_t outer, red, inner;
+  float eps;
+} norm_ctx;
+
+static void norm_stats_task(void *p, int part, int nparts, int tid) {
+  const norm_ctx *c = p;
+  enum { BLK = 256 };
+  double acc[BLK];
+  int64_t o0 = 0, o1 = c->outer, i0 = 0, i1 = c->inner;
+  if (c->outer >= nparts) range_of(c->outer, part, nparts, &o0, &o1);
+  else range_of(c->inner, part, nparts, &i0, &i1);
+  const double scale = 1.0 / (double)c->red;
+  for (int64_t o = o0; o < o1; o++) {
+    for (int64_t ib = i0; ib < i1; ib += BLK) {
+      const int64_t w = (i1 - ib) < BLK ? (i1 - ib) : BLK;
+      const float *base = c->x + o * c->red * c->inner + ib;
+      float *m = c->mean + o * c->inner + ib, *v = c->var + o * c->inner + ib;
+      float *sd = c->sd + o * c->inner + ib;
+      for (int64_t i = 0; i < w; i++) acc[i] = 0.0;
+      for (int64_t r = 0; r < c->red; r++) {
+        const float *row = base + r * c->inner;
+        for (int64_t i = 0; i < w; i++) acc[i] += row[i];
+      }
+      for (int64_t i = 0; i < w; i++) m[i] = (float)(acc[i] * scale), acc[i] = 0.0;
+      for (int64_t r = 0; r < c->red; r++) {
+        const float *row = base + r * c->inner;
+        for (int64_t i = 0; i < w; i++) {
+          const float d = row[i] - m[i];
+          acc[i] += (float)(d * d);
+        }
+      }
+      for (int64_t i = 0; i < w; i++) {
+        v[i] = (float)(acc[i] * scale);
+        sd[i] = sqrtf(v[i] + c->eps);
+      }
+    }
+  }
+}
+
+/* y = (x − mean) / s (forward) or dx = ((dy − mean) − y·var) / s (gradient, where `mean` and
+   `var` hold mean(dy) and mean(dy·y)), rows of `inner` split over parts. */
+static void norm_apply_task(void *p, int part, int nparts, int tid) {
+  const norm_ctx *c = p;
+  const int64_t rows = c->outer * c->red, C = c->inner;
+  int64_t lo, hi;
+  range_of(rows, part, nparts, &lo, &hi);
+  for (int64_t row = lo; row < hi; row++) {
+    const int64_t at = (row / c->red) * C;
+    const float *m = c->mean + at, *sd = c->sd + at;
+    float *out = c->out + row * C;
+    if (c->dy) {
+      const float *g = c->dy + row * C, *yy = c->y + row * C, *b = c->var + at;
+      for (int64_t i = 0; i < C; i++) out[i] = ((g[i] - m[i]) - yy[i] * b[i]) / sd[i];
+    } else {
+      const float *xx = c->x + row * C;
+      for (int64_t i = 0; i < C; i++) out[i] = (xx[i] - m[i]) / sd[i];
+    }
+  }
+}
+
+static int norm_stat_parts(const norm_ctx *c) {
+  int64_t parts = parts_for(c->outer * c->red * c->inner);
+  const int64_t span = c->outer >= parts ? c->outer : c->inner / 64;
+  if (parts > span) parts = span;
+  return parts < 1 ? 1 : (int)parts;
+}
+
+void kpg_normalize(const float *x, float *y, float *mean, float *var, float *sd, int64_t outer,
+                   int64_t red, int64_t inner, float eps) {
+  norm_ctx c = {x, NULL, NULL, NULL, y, mean, var, sd, outer, red, inner, eps};
+  run_parts(norm_stats_task, &c, norm_stat_parts(&c));
+  run_parts(norm_apply_task, &c, parts_for(outer * red * inner));
+}
+
+static void norm_grad_stats_task(void *p, int part, int nparts, int tid) {
+  const norm_ctx *c = p;
+  enum { BLK = 256 };
+  double a1[BLK], a2[BLK];
+  int64_t o0 = 0, o1 = c->outer, i0 = 0, i1 = c->inner;
+  if (c->outer >= nparts) range_of(c->outer, part, nparts, &o0, &o1);
+  else range_of(c->inner, part, nparts, &i0, &i1);
+  for (int64_t o = o0; o < o1; o++) {
+    for (int64_t ib = i0; ib < i1; ib += BLK) {
+      const int64_t w = (i1 - ib) < BLK ? (i1 - ib) : BLK;
+      const int64_t off = o * c->red * c->inner + ib;
+      for (int64_t i = 0; i < w; i++) a1[i] = 0.0, a2[i] = 0.0;
+      for (int64_t r = 0; r < c->red; r++) {
+        const float *g = c->dy + off + r * c->inner, *yy = c->y + off + r * c->inner;
+        for (int64_t i = 0; i < w; i++) {
+          a1[i] += g[i];
+          a2[i] += (float)(g[i] * yy[i]);
+        }
+      }
+      float *m = c->mean + o * c->inner + ib, *b = c->var + o * c->inner + ib;
+      for (int64_t i = 0; i < w; i++) {
+        m[i] = (float)(a1[i] / (double)c->red);
+        b[i] = (float)(a2[i] / (double)c->red);
+      }
+    }
+  }
+}
+
+/* The gradient of kpg_normalize's y: dx = (dy − mean(dy) − y·mean(dy·y)) / s; `m1`, `m2`
+   (outer × inner floats) are scratch. */
+void kpg_normalize_grad(const float *dy, const float *y, const float *sd, float *dx, float *m1,
+                        float *m2, int64_t outer, int64_t red, int64_t inner) {
+  norm_ctx c = {NULL, dy, y, sd, dx, m1, m2, (float *)sd, outer, red, inner, 0.0f};
+  run_parts(norm_grad_stats_task, &c, norm_stat_parts(&c));
+  run_parts(norm_apply_task, &c, parts_for(outer * red * inner));
+}
+
+/* BatchNorm's affine and ReLU on top of kpg_normalize: z = y·gamma + beta (then max(z, 0) when
+   `relu`, ReLU's gradient passing where z > 0), float32 ops as the Multiply, Add and Relu
+   kernels; the gradient dx = gamma·((g − mean(g)) − y·mean(g·y)) / s, dgamma = Σ g·y,
+   dbeta = Σ g with g the (masked) dz, sums in doubles in r order per (o, i) inside one part. */
+typedef struct {
+  const float *dz, *y, *sd, *gamma, *beta;
+  float *z, *dx, *dgamma, *dbeta, *m1, *m2;
+  int64_t outer, red, inner;
+  int relu;
+} affine_ctx;
+
+static inline float affine_at(const affine_ctx *c, float y, int64_t i) {
+  return y * c->gamma[i] + c->beta[i];
+}
+
+static void affine_task(void *p, int part, int nparts, int tid) {
+  const affine_ctx *c = p;
+  const int64_t rows = c->outer * c->red, C = c->inner;
+  int64_t lo, hi;
+  range_of(rows, part, nparts, &lo, &hi);
+  for (int64_t row = lo; row < hi; row++) {
+    const float *y = c->y + row * C;
+    float *z = c->z + row * C;
+    for (int64_t i = 0; i < C; i++) {
+      const float v = affine_at(c, y[i], i);
+      z[i] = c->relu && v < 0 ? 0.0f : v;
+    }
+  }
+}
+
+void kpg_affine_relu(const float *y, const float *gamma, const float *beta, float *z,
+                     int64_t rows, int64_t inner, int32_t relu) {
+  affine_ctx c = {NULL, y, NULL, gamma, beta, z, NULL, NULL, NULL, NULL, NULL, 1, rows, inner, relu};
+  run_parts(affine_task, &c, parts_for(rows * inner));
+}
+
+static inline float masked_grad(const affine_ctx *c, float g, float y, int64_t i) {
+  if (!c->relu) return g;
+  const float v = affine_at(c, y, i);
+  return v > 0 ? g : v != v ? v : g * 0.0f; /* as KpgReluGrad */
+}
+
+static void affine_grad_stats_task(void *p, int part, int nparts, int tid) {
+  const affine_ctx *c = p;
+  enum { BLK = 256 };
+  double a1[BLK], a2[BLK];
+  int64_t o0 = 0, o1 = c->outer, i0 = 0, i1 = c->inner;
+  if (c->outer >= nparts) range_of(c->outer, part, nparts, &o0, &o1);
+  else range_of(c->inner, part, nparts, &i0, &i1);
+  for (int64_t o = o0; o < o1; o++) {
+    for (int64_t ib = i0; ib < i1; ib += BLK) {
+      const int64_t w = (i1 - ib) < BLK ? (i1 - ib) : BLK;
+      const int64_t off = o * c->red * c->inner + ib;
+      for (int64_t i = 0; i < w; i++) a1[i] = 0.0, a2[i] = 0.0;
+      for (int64_t r = 0; r < c->red; r++) {
+        const float *dz = c->dz + off + r * c->inner, *y = c->y + off + r * c->inner;
+        for (int64_t i = 0; i < w; i++) {
+          const float g = masked_grad(c, dz[i], y[i], ib + i);
+          a1[i] += g;
+          a2[i] += (float)(g * y[i]);
+        }
+      }
+      const int64_t at = o * c->inner + ib;
+      for (int64_t i = 0; i < w; i++) {
+        c->dbeta[at + i] = (float)a1[i];
+        c->dgamma[at + i] = (float)a2[i];
+        c->m1[at + i] = (float)(a1[i] / (double)c->red);
+        c->m2[at + i] = (float)(a2[i] / (double)c->red);
+      }
+    }
+  }
+}
+
+static void affine_grad_apply_task(void *p, int part, int nparts, int tid) {
+  const affine_ctx *c = p;
+  const int64_t rows = c->outer * c->red, C = c->inner;
+  int64_t lo, hi;
+  range_of(rows, part, nparts, &lo, &hi);
+  for (int64_t row = lo; row < hi; row++) {
+    const int64_t at = (row / c->red) * C;
+    const float *dz = c->dz + row * C, *y = c->y + row * C;
+    const float *m1 = c->m1 + at, *m2 = c->m2 + at, *sd = c->sd + at;
+    float *dx = c->dx + row * C;
+    for (int64_t i = 0; i < C; i++) {
+      const float g = masked_grad(c, dz[i], y[i], i);
+      dx[i] = (c->gamma[i] * ((g - m1[i]) - y[i] * m2[i])) / sd[i];
+    }
+  }
+}
+
+void kpg_affine_relu_grad(const float *dz, const float *y, const float *sd, const float *gamma,
+                          const float *beta, float *dx, float *dgamma, float *dbeta, float *m1,
+                          float *m2, int64_t outer, int64_t red, int64_t inner, int32_t relu) {
+  affine_ctx c = {dz, y, sd, gamma, beta, NULL, dx, dgamma, dbeta, m1, m2, outer, red, inner, relu};
+  int64_t parts = parts_for(outer * red * inner);
+  const int64_t span = outer >= parts ? outer : inner / 64;
+  if (parts > span) parts = span;
+  run_parts(affine_grad_stats_task, &c, parts < 1 ? 1 : (int)parts);
+  run_parts(affine_grad_apply_task, &c, parts_for(outer * red * inner));
+}
+
+/* ---------------------------------------------------------------- skeleton edges */
+
+/* β's edge images: out[be, y, x] = exp(negInv·dist) (or dist²) from pixel (grid[x], grid[y])
+   to the segment pa[be]–pb[be], in the float32 roundings of the TF.js kernel chain; and the
+   gradient w.r.t. both ends, summed per edge in doubles in row-major pixel order. Parts split
+   edges, so every sum stays in one part (the same bits for any thread count). */
+typedef struct {
+  const float *dy, *pa, *pb, *grid;
+  float *out, *dpa, *dpb;
+  int64_t be, S;
+  float neg_inv;
+  int linear;
+} edge_ctx;
+
+static void edges_task(void *p, int part, int nparts, int tid) {
+  const edge_ctx *c = p;
+  const int64_t S = c->S;
+  const float f6 = 1e-6f;
+  int64_t lo, hi;
+  range_of(c->be, part, nparts, &lo, &hi);
+  for (int64_t e = lo; e < hi; e++) {
+    const float ax = c->pa[2 * e], ay = c->pa[2 * e + 1];
+    const float dx = c->pb[2 * e] - ax, dy = c->pb[2 * e + 1] - ay;
+    const float sq = dx * dx + dy * dy, len2 = sq >= f6 ? sq : f6;
+    float *out = c->out + e * S * S;
+    for (int64_t yi = 0; yi < S; yi++) {
+      const float ry = c->grid[yi] - ay, ryd = ry * dy;
+      for (int64_t xi = 0; xi < S; xi++) {
+        const float rx = c->grid[xi] - ax;
+        const float q = (rx * dx + ryd) / len2;
+        const float t = q < 0 ? 0.0f : q > 1 ? 1.0f : q;
+        const float ex = rx - t * dx, ey = ry - t * dy;
+        const float d2 = ex * ex + ey * ey;
+        const float arg = c->linear ? sqrtf(d2 + f6) : d2;
+        out[yi * S + xi] = expf(arg * c->neg_inv);
+      }
+    }
+  }
+}
+
+static void edges_grad_task(void *p, int part, int nparts, int tid) {
+  const edge_ctx *c = p;
+  const int64_t S = c->S;
+  const float f6 = 1e-6f;
+  int64_t lo, hi;
+  range_of(c->be, part, nparts, &lo, &hi);
+  for (int64_t e = lo; e < hi; e++) {
+    const float ax = c->pa[2 * e], ay = c->pa[2 * e + 1];
+    const float dx = c->pb[2 * e] - ax, dy = c->pb[2 * e + 1] - ay;
+    const float sq = dx * dx + dy * dy, len2 = sq >= f6 ? sq : f6;
+    double gax = 0, gay = 0, gdx = 0, gdy = 0, glen2 = 0;
+    const float *g = c->dy + e * S * S;
+    for (int64_t yi = 0; yi < S; yi++) {
+      const float ry = c->grid[yi] - ay, ryd = ry * dy;
+      for (int64_t xi = 0; xi < S; xi++) {
+        const double gv = g[yi * S + xi];
+        if (gv == 0) continue;
+        const float rx = c->grid[xi] - ax;
+        const float num = rx * dx + ryd, q = num / len2;
+        const float t = q < 0 ? 0.0f : q > 1 ? 1.0f : q;
+        const float ex = rx - t * dx, ey = ry - t * dy;
+        const float d2 = ex * ex + ey * ey;
+        const float arg = c->linear ? sqrtf(d2 + f6) : d2;
+        const float v = expf(arg * c->neg_inv);
+        const double darg = gv * v * c->neg_inv;
+        const double dd2 = c->linear ? darg / (2.0 * arg) : darg;
+        const double dex = 2 * dd2 * ex, dey = 2 * dd2 * ey;
+        gdx -= dex * t, gdy -= dey * t;
+        const double dq = q >= 0 && q <= 1 ? -(dex * dx + dey * dy) : 0.0;
+        const double dnum = dq / len2;
+        glen2 -= (dq * num) / ((double)len2 * len2);
+        gdx += dnum * rx, gdy += dnum * ry;
+        gax -= dex + dnum * dx, gay -= dey + dnum * dy;
+      }
+    }
+    if (sq >= f6) gdx += 2 * glen2 * dx, gdy += 2 * glen2 * dy;
+    c->dpa[2 * e] = (float)(gax - gdx), c->dpa[2 * e + 1] = (float)(gay - gdy);
+    c->dpb[2 * e] = (float)gdx, c->dpb[2 * e + 1] = (float)gdy;
+  }
+}
+
+static int edge_parts(int64_t be, int64_t S) {
+  int64_t parts = parts_for(be * S * S);
+  return (int)(parts > be ? be : parts < 1 ? 1 : parts);
+}
+
+void kpg_skeleton_edges(const float *pa, const float *pb, const float *grid, float *out,
+                        int64_t be, int64_t S, float neg_inv, int32_t linear) {
+  edge_ctx c = {NULL, pa, pb, grid, out, NULL, NULL, be, S, neg_inv, linear};
+  run_parts(edges_task, &c, edge_parts(be, S));
+}
+
+void kpg_skeleton_edges_grad(const float *dy, const float *pa, const float *pb,
+                             const float *grid, float *dpa, float *dpb, int64_t be, int64_t S,
+                             float neg_inv, int32_t linear) {
+  edge_ctx c = {dy, pa, pb, grid, NULL, dpa, dpb, be, S, neg_inv, linear};
+  run_parts(edges_grad_task, &c, edge_parts(be, S));
 }
 
 /* ---------------------------------------------------------------- copies */

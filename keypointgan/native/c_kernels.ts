@@ -18,7 +18,7 @@ import type { ConvEngine, ConvGeometry, Sgemm } from "./conv.ts";
 import { bilinearTaps, type NativeOps, nearestTaps, type ResizeGeometry } from "./ops.ts";
 import type { LoopPlan } from "./shapes.ts";
 
-const HELPER_VERSION = 15;
+const HELPER_VERSION = 18;
 
 const RESIZE_BILINEAR = [
   "buffer", // geometry int32[6]
@@ -64,6 +64,56 @@ const SYMBOLS = {
     result: "void",
   },
   kpg_copy: { parameters: ["buffer", "buffer", "buffer"], result: "void" },
+  kpg_skeleton_edges: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "i64", "i64", "f32", "i32"],
+    result: "void",
+  },
+  kpg_skeleton_edges_grad: {
+    parameters: [
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i64",
+      "i64",
+      "f32",
+      "i32",
+    ],
+    result: "void",
+  },
+  kpg_affine_relu: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "i64", "i64", "i32"],
+    result: "void",
+  },
+  kpg_affine_relu_grad: {
+    parameters: [
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i64",
+      "i64",
+      "i64",
+      "i32",
+    ],
+    result: "void",
+  },
+  kpg_normalize: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "i64", "i64", "i64", "f32"],
+    result: "void",
+  },
+  kpg_normalize_grad: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "i64", "i64", "i64"],
+    result: "void",
+  },
   kpg_resize_bilinear: { parameters: RESIZE_BILINEAR, result: "void" },
   kpg_resize_bilinear_grad: { parameters: RESIZE_BILINEAR, result: "void" },
   kpg_resize_nearest: {
@@ -279,6 +329,48 @@ function helperOps(lib: HelperLib): NativeOps {
       s.kpg_reduce(op, x, out, BigInt(outer), BigInt(red), BigInt(inner), scale),
     copy: (dst, dstOff, src, srcOff, p) =>
       s.kpg_copy(dst.subarray(dstOff), src.subarray(srcOff), plan(p)),
+    skeletonEdges: (pa, pb, grid, out, be, size, negInv, linear) =>
+      s.kpg_skeleton_edges(pa, pb, grid, out, BigInt(be), BigInt(size), negInv, linear ? 1 : 0),
+    skeletonEdgesGrad: (dy, pa, pb, grid, dpa, dpb, be, size, negInv, linear) =>
+      s.kpg_skeleton_edges_grad(
+        dy,
+        pa,
+        pb,
+        grid,
+        dpa,
+        dpb,
+        BigInt(be),
+        BigInt(size),
+        negInv,
+        linear ? 1 : 0,
+      ),
+    affineRelu: (y, gamma, beta, z, rows, inner, relu) =>
+      s.kpg_affine_relu(y, gamma, beta, z, BigInt(rows), BigInt(inner), relu ? 1 : 0),
+    affineReluGrad: (dz, y, sd, gamma, beta, dx, dgamma, dbeta, outer, red, inner, relu) => {
+      const m1 = new Float32Array(outer * inner), m2 = new Float32Array(outer * inner);
+      s.kpg_affine_relu_grad(
+        dz,
+        y,
+        sd,
+        gamma,
+        beta,
+        dx,
+        dgamma,
+        dbeta,
+        m1,
+        m2,
+        BigInt(outer),
+        BigInt(red),
+        BigInt(inner),
+        relu ? 1 : 0,
+      );
+    },
+    normalize: (x, y, mean, variance, sd, outer, red, inner, eps) =>
+      s.kpg_normalize(x, y, mean, variance, sd, BigInt(outer), BigInt(red), BigInt(inner), eps),
+    normalizeGrad: (dy, y, sd, dx, outer, red, inner) => {
+      const m1 = new Float32Array(outer * inner), m2 = new Float32Array(outer * inner);
+      s.kpg_normalize_grad(dy, y, sd, dx, m1, m2, BigInt(outer), BigInt(red), BigInt(inner));
+    },
     resizeBilinear: (x, y, g) => s.kpg_resize_bilinear(resizeGeo(g), x, y, ...bilinear(g)),
     resizeBilinearGrad: (dy, dx, g) =>
       s.kpg_resize_bilinear_grad(resizeGeo(g), dy, dx, ...bilinear(g)),

@@ -225,6 +225,89 @@ function softmax({ inputs, backend, attrs }: KernelArgs) {
   return output(backend, shape, out);
 }
 
+/**
+ * The gradient of a max along one axis as PyTorch's `max(dim)` has it: all of `dy` goes to the
+ * first maximum (strict comparison, as ArgMax), every other entry gets 0. One pass, for β's max
+ * over edges (`keypointgan/model/render.ts`), where the stock path ran ArgMax, OneHot,
+ * Transpose, Multiply and Sum on `[B, E, S, S]` in the forward pass to get this gradient.
+ * Inputs `x` (the max's input) and `dy` (its output's gradient, the axis removed); attr `axis`.
+ */
+export const FIRST_MAX_GRAD = "KpgFirstMaxGrad";
+
+function firstMaxGrad({ inputs, backend, attrs }: KernelArgs) {
+  const x = f32(backend, inputs.x), dy = f32(backend, inputs.dy);
+  const shape = inputs.x.shape;
+  const axis = (attrs.axis as number) < 0 ? (attrs.axis as number) + shape.length : attrs.axis;
+  const plan = reducePlan(shape, [axis as number]);
+  if (!x || !dy || !plan) {
+    throw new Error(`${FIRST_MAX_GRAD}: float32 x and dy with one reduced axis are required`);
+  }
+  const { outer, reduce: red, inner } = plan;
+  const dx = takeOut(backend, shape);
+  dx.fill(0);
+  const best = new Float32Array(inner), idx = new Int32Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * red * inner;
+    best.set(x.subarray(base, base + inner));
+    idx.fill(0);
+    for (let r = 1; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        if (x[row + i] > best[i]) {
+          best[i] = x[row + i];
+          idx[i] = r;
+        }
+      }
+    }
+    const at = o * inner;
+    for (let i = 0; i < inner; i++) dx[base + idx[i] * inner + i] = dy[at + i];
+  }
+  return output(backend, shape, dx);
+}
+
+/**
+ * β's edge images in one pass (`keypointgan/model/render.ts`): inputs `pa`, `pb` `[B, E, 2]`
+ * (edge ends, x then y) and `grid` `[S]`; attrs `inv` (1/σ²) and `linear`. Output
+ * `[B, E, S, S]` = exp(−dist·inv) (linear) or exp(−dist²·inv), computed with the float32
+ * roundings of the kernel chain it replaces (Sub, Multiply, Add, Maximum, RealDiv,
+ * ClipByValue, Square, Sqrt, Exp — ≈ 20 kernels on `[B, E, S, S]`).
+ */
+export const SKELETON_EDGES = "KpgSkeletonEdges";
+/**
+ * Its gradient: inputs `dy` `[B, E, S, S]`, `pa`, `pb`, `grid`, attrs as the forward; outputs
+ * dpa, dpb `[B, E, 2]`, summed over pixels in doubles in row-major order. The clamp of t passes
+ * the gradient for 0 ≤ t ≤ 1 and the floor of the squared length for length² ≥ 1e-6, as
+ * TF.js's ClipByValue and Maximum gradients; pixels with dy = 0 add nothing and are skipped.
+ */
+export const SKELETON_EDGES_GRAD = "KpgSkeletonEdgesGrad";
+
+function edgeArgs({ inputs, backend, attrs }: KernelArgs, name: string) {
+  const pa = f32(backend, inputs.pa), pb = f32(backend, inputs.pb);
+  const grid = f32(backend, inputs.grid);
+  const [B, E] = inputs.pa.shape;
+  if (!pa || !pb || !grid || inputs.pa.shape[2] !== 2 || pb.length !== pa.length) {
+    throw new Error(`${name}: float32 pa, pb [B, E, 2] and grid [S] are required`);
+  }
+  const negInv = Math.fround(-(attrs.inv as number));
+  return { pa, pb, grid, B, E, S: grid.length, negInv, linear: attrs.linear as boolean };
+}
+
+function skeletonEdges(args: KernelArgs, env: NativeEnv) {
+  const { pa, pb, grid, B, E, S, negInv, linear } = edgeArgs(args, SKELETON_EDGES);
+  const out = takeOut(args.backend, [B, E, S, S]);
+  env.ops.skeletonEdges(pa, pb, grid, out, B * E, S, negInv, linear);
+  return output(args.backend, [B, E, S, S], out);
+}
+
+function skeletonEdgesGrad(args: KernelArgs, env: NativeEnv) {
+  const { pa, pb, grid, B, E, S, negInv, linear } = edgeArgs(args, SKELETON_EDGES_GRAD);
+  const g = f32(args.backend, args.inputs.dy);
+  if (!g || g.length !== B * E * S * S) throw new Error(`${SKELETON_EDGES_GRAD}: bad dy`);
+  const dpa = takeOut(args.backend, [B, E, 2]), dpb = takeOut(args.backend, [B, E, 2]);
+  env.ops.skeletonEdgesGrad(g, pa, pb, grid, dpa, dpb, B * E, S, negInv, linear);
+  return [output(args.backend, [B, E, 2], dpa), output(args.backend, [B, E, 2], dpb)];
+}
+
 /** The overrides in this file. */
 export const miscKernels: readonly NativeKernel[] = [
   { name: "Softmax", body: softmax },
@@ -237,4 +320,7 @@ export const miscKernels: readonly NativeKernel[] = [
   logicalNot,
   { name: "AvgPool", body: avgPool },
   { name: "AvgPoolGrad", body: avgPoolGrad },
+  { name: FIRST_MAX_GRAD, body: firstMaxGrad },
+  { name: SKELETON_EDGES, body: skeletonEdges },
+  { name: SKELETON_EDGES_GRAD, body: skeletonEdgesGrad },
 ];

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { TensorInfo } from "@tensorflow/tfjs-core";
 import {
   f32,
   type KernelArgs,
@@ -77,6 +78,109 @@ function reduceKernel(name: string, op: number, mean = false): NativeKernel {
   };
 }
 
+/**
+ * Normalisation over `axes` (BatchNorm: 0, 1, 2 of NHWC; InstanceNorm: 1, 2) as one kernel,
+ * `keypointgan/model/layers.ts`'s `normalize`: outputs y = (x − mean) / s, mean, variance and
+ * s = sqrt(variance + eps), the statistics with the axes kept as size-1 dims. The same float32
+ * roundings as the kernels it replaces (Mean, Sub, Square, Mean, Add, Sqrt, RealDiv: sums in
+ * doubles in increasing order, every other step rounded to float32), so the same bits.
+ */
+export const NORMALIZE = "KpgNormalize";
+/**
+ * Its gradient: dx = (dy − mean(dy) − y·mean(dy·y)) / s from dy, y and s (attrs as
+ * `NORMALIZE`), the two means in doubles in increasing order: one kernel instead of seven.
+ */
+export const NORMALIZE_GRAD = "KpgNormalizeGrad";
+
+function normPlan(args: KernelArgs, x: { shape: number[] }) {
+  const axes = parseAxes(args.attrs.axes as number[], x.shape.length);
+  const plan = reducePlan(x.shape, axes);
+  if (!plan) throw new Error(`${NORMALIZE}: axes ${axes} of [${x.shape}] do not collapse`);
+  const statShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  return { ...plan, statShape };
+}
+
+function normalizeKernel(args: KernelArgs, env: NativeEnv): TensorInfo[] {
+  const { inputs, backend } = args;
+  const x = f32(backend, inputs.x);
+  if (!x) throw new Error(`${NORMALIZE}: x must be float32`);
+  const { outer, reduce: red, inner, statShape } = normPlan(args, inputs.x);
+  const y = backend.pool.take(x.length);
+  const mean = backend.pool.take(outer * inner), variance = backend.pool.take(outer * inner);
+  const sd = backend.pool.take(outer * inner);
+  env.ops.normalize(x, y, mean, variance, sd, outer, red, inner, args.attrs.eps as number);
+  return [
+    output(backend, inputs.x.shape, y),
+    output(backend, statShape, mean),
+    output(backend, statShape, variance),
+    output(backend, statShape, sd),
+  ];
+}
+
+function normalizeGradKernel(args: KernelArgs, env: NativeEnv): TensorInfo {
+  const { inputs, backend } = args;
+  const dy = f32(backend, inputs.dy), y = f32(backend, inputs.y), sd = f32(backend, inputs.s);
+  if (!dy || !y || !sd || dy.length !== y.length) {
+    throw new Error(`${NORMALIZE_GRAD}: float32 dy, y and s of matching shapes are required`);
+  }
+  const { outer, reduce: red, inner } = normPlan(args, inputs.y);
+  const dx = backend.pool.take(dy.length);
+  env.ops.normalizeGrad(dy, y, sd, dx, outer, red, inner);
+  return output(backend, inputs.y.shape, dx);
+}
+
+/**
+ * BatchNorm's affine and ReLU after `NORMALIZE` (`keypointgan/model/layers.ts`): inputs y
+ * (NORMALIZE's output), gamma, beta `[C]`; attr `relu`; output z = y·gamma + beta, then
+ * max(z, 0) — the Multiply, Add and Relu kernels' float32 values in one pass.
+ */
+export const AFFINE_RELU = "KpgAffineRelu";
+/**
+ * Its gradient through NORMALIZE: inputs dz, y, s (NORMALIZE's), gamma, beta; attrs `axes`,
+ * `relu`; outputs dx, dgamma, dbeta — instead of ReLU's, Multiply's, Add's and NORMALIZE's
+ * gradients (≈ 7 kernels).
+ */
+export const AFFINE_RELU_GRAD = "KpgAffineReluGrad";
+
+function channelParams(args: KernelArgs, c: number, name: string) {
+  const gamma = f32(args.backend, args.inputs.gamma), beta = f32(args.backend, args.inputs.beta);
+  if (!gamma || !beta || gamma.length !== c || beta.length !== c) {
+    throw new Error(`${name}: float32 gamma and beta of the channel count ${c} are required`);
+  }
+  return { gamma, beta };
+}
+
+function affineReluKernel(args: KernelArgs, env: NativeEnv): TensorInfo {
+  const { inputs, backend } = args;
+  const y = f32(backend, inputs.y);
+  const shape = inputs.y.shape, c = shape[shape.length - 1];
+  if (!y) throw new Error(`${AFFINE_RELU}: y must be float32`);
+  const { gamma, beta } = channelParams(args, c, AFFINE_RELU);
+  const z = backend.pool.take(y.length);
+  env.ops.affineRelu(y, gamma, beta, z, y.length / c, c, args.attrs.relu as boolean);
+  return output(backend, shape, z);
+}
+
+function affineReluGradKernel(args: KernelArgs, env: NativeEnv): TensorInfo[] {
+  const { inputs, backend } = args;
+  const dz = f32(backend, inputs.dz), y = f32(backend, inputs.y), sd = f32(backend, inputs.s);
+  if (!dz || !y || !sd || dz.length !== y.length) {
+    throw new Error(`${AFFINE_RELU_GRAD}: float32 dz, y and s of matching shapes are required`);
+  }
+  const { outer, reduce: red, inner } = normPlan(args, inputs.y);
+  const { gamma, beta } = channelParams(args, inner, AFFINE_RELU_GRAD);
+  if (outer !== 1) throw new Error(`${AFFINE_RELU_GRAD}: statistics over all but the channels`);
+  const dx = backend.pool.take(dz.length);
+  const dgamma = backend.pool.take(inner), dbeta = backend.pool.take(inner);
+  const relu = args.attrs.relu as boolean;
+  env.ops.affineReluGrad(dz, y, sd, gamma, beta, dx, dgamma, dbeta, outer, red, inner, relu);
+  return [
+    output(backend, inputs.y.shape, dx),
+    output(backend, inputs.gamma.shape, dgamma),
+    output(backend, inputs.beta.shape, dbeta),
+  ];
+}
+
 /** The reduction overrides. */
 export const reduceKernels: readonly NativeKernel[] = [
   reduceKernel("Sum", Reduce.sum),
@@ -84,4 +188,8 @@ export const reduceKernels: readonly NativeKernel[] = [
   reduceKernel("Max", Reduce.max),
   reduceKernel("Min", Reduce.min),
   reduceKernel("Prod", Reduce.prod),
+  { name: NORMALIZE, body: normalizeKernel },
+  { name: NORMALIZE_GRAD, body: normalizeGradKernel },
+  { name: AFFINE_RELU, body: affineReluKernel },
+  { name: AFFINE_RELU_GRAD, body: affineReluGradKernel },
 ];

@@ -100,6 +100,88 @@ export interface NativeOps {
   ): void;
   /** dst[plan·a + dstOff] = src[plan·b + srcOff]. */
   copy(dst: Float32Array, dstOff: number, src: Float32Array, srcOff: number, plan: LoopPlan): void;
+  /** z = y·gamma + beta per channel (`rows` × `inner`), then max(z, 0) when `relu`. */
+  affineRelu(
+    y: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    z: Float32Array,
+    rows: number,
+    inner: number,
+    relu: boolean,
+  ): void;
+  /**
+   * The gradient of `affineRelu` after `normalize` (y = normalize's output, sd its s), from dz:
+   * g = dz masked where z ≤ 0 (ReLU), dgamma = Σ g·y, dbeta = Σ g (outer × inner) and
+   * dx = gamma·((g − mean(g)) − y·mean(g·y)) / sd.
+   */
+  affineReluGrad(
+    dz: Float32Array,
+    y: Float32Array,
+    sd: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+    outer: number,
+    red: number,
+    inner: number,
+    relu: boolean,
+  ): void;
+  /**
+   * β's edge images: out[e, y, x] = exp(negInv·d) (linear) or exp(negInv·d²), d the distance
+   * from (grid[x], grid[y]) to the segment pa[e]–pb[e] (`be` edges of 2 floats, out be × S × S).
+   */
+  skeletonEdges(
+    pa: Float32Array,
+    pb: Float32Array,
+    grid: Float32Array,
+    out: Float32Array,
+    be: number,
+    size: number,
+    negInv: number,
+    linear: boolean,
+  ): void;
+  /** The gradient of `skeletonEdges` w.r.t. pa and pb from dy (be × S × S), sums per edge. */
+  skeletonEdgesGrad(
+    dy: Float32Array,
+    pa: Float32Array,
+    pb: Float32Array,
+    grid: Float32Array,
+    dpa: Float32Array,
+    dpb: Float32Array,
+    be: number,
+    size: number,
+    negInv: number,
+    linear: boolean,
+  ): void;
+  /**
+   * Normalise x[o, r, i] over r: mean, variance (biased) and sd = sqrt(variance + eps) per
+   * (o, i) (outer × inner floats), y = (x − mean) / sd; the roundings of TF.js's Mean, Sub,
+   * Square, Mean, Add, Sqrt and RealDiv kernels here (double sums in increasing r).
+   */
+  normalize(
+    x: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    sd: Float32Array,
+    outer: number,
+    red: number,
+    inner: number,
+    eps: number,
+  ): void;
+  /** dx = (dy − mean(dy) − y·mean(dy·y)) / sd over r, the gradient of `normalize`'s y. */
+  normalizeGrad(
+    dy: Float32Array,
+    y: Float32Array,
+    sd: Float32Array,
+    dx: Float32Array,
+    outer: number,
+    red: number,
+    inner: number,
+  ): void;
   resizeBilinear(x: Float32Array, y: Float32Array, g: ResizeGeometry): void;
   /** dx = adjoint of resizeBilinear applied to dy (exact, halfPixelCenters included). */
   resizeBilinearGrad(dy: Float32Array, dx: Float32Array, g: ResizeGeometry): void;

@@ -287,6 +287,225 @@ function resizeNearestGrad(dy: Float32Array, dx: Float32Array, g: ResizeGeometry
 }
 
 /** The JS primitives. */
+function normalize(
+  x: Float32Array,
+  y: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+  sd: Float32Array,
+  outer: number,
+  red: number,
+  inner: number,
+  eps: number,
+): void {
+  const e = Math.fround(eps), scale = 1 / red;
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * red * inner, at = o * inner;
+    acc.fill(0);
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) acc[i] += x[row + i];
+    }
+    for (let i = 0; i < inner; i++) mean[at + i] = acc[i] * scale;
+    acc.fill(0);
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        const d = Math.fround(x[row + i] - mean[at + i]);
+        acc[i] += Math.fround(d * d);
+      }
+    }
+    for (let i = 0; i < inner; i++) {
+      variance[at + i] = acc[i] * scale;
+      sd[at + i] = Math.sqrt(Math.fround(variance[at + i] + e));
+    }
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        y[row + i] = Math.fround(x[row + i] - mean[at + i]) / sd[at + i];
+      }
+    }
+  }
+}
+
+function normalizeGrad(
+  dy: Float32Array,
+  y: Float32Array,
+  sd: Float32Array,
+  dx: Float32Array,
+  outer: number,
+  red: number,
+  inner: number,
+): void {
+  const a1 = new Float64Array(inner), a2 = new Float64Array(inner);
+  const m1 = new Float32Array(inner), m2 = new Float32Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * red * inner, at = o * inner;
+    a1.fill(0), a2.fill(0);
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        a1[i] += dy[row + i];
+        a2[i] += Math.fround(dy[row + i] * y[row + i]);
+      }
+    }
+    for (let i = 0; i < inner; i++) m1[i] = a1[i] / red, m2[i] = a2[i] / red;
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        const d = Math.fround(Math.fround(dy[row + i] - m1[i]) - Math.fround(y[row + i] * m2[i]));
+        dx[row + i] = d / sd[at + i];
+      }
+    }
+  }
+}
+
+const F6 = Math.fround(1e-6);
+
+function skeletonEdges(
+  pa: Float32Array,
+  pb: Float32Array,
+  grid: Float32Array,
+  out: Float32Array,
+  be: number,
+  S: number,
+  negInv: number,
+  linear: boolean,
+): void {
+  const fr = Math.fround;
+  let o = 0;
+  for (let e = 0; e < be; e++) {
+    const ax = pa[2 * e], ay = pa[2 * e + 1];
+    const dx = fr(pb[2 * e] - ax), dy = fr(pb[2 * e + 1] - ay);
+    const sq = fr(fr(dx * dx) + fr(dy * dy)), len2 = sq >= F6 ? sq : F6;
+    for (let yi = 0; yi < S; yi++) {
+      const ry = fr(grid[yi] - ay), ryd = fr(ry * dy);
+      for (let xi = 0; xi < S; xi++, o++) {
+        const rx = fr(grid[xi] - ax);
+        const q = fr(fr(fr(rx * dx) + ryd) / len2);
+        const t = q < 0 ? 0 : q > 1 ? 1 : q;
+        const ex = fr(rx - fr(t * dx)), ey = fr(ry - fr(t * dy));
+        const d2 = fr(fr(ex * ex) + fr(ey * ey));
+        const arg = linear ? fr(Math.sqrt(fr(d2 + F6))) : d2;
+        out[o] = Math.exp(fr(arg * negInv));
+      }
+    }
+  }
+}
+
+function skeletonEdgesGrad(
+  g: Float32Array,
+  pa: Float32Array,
+  pb: Float32Array,
+  grid: Float32Array,
+  dpa: Float32Array,
+  dpb: Float32Array,
+  be: number,
+  S: number,
+  negInv: number,
+  linear: boolean,
+): void {
+  const fr = Math.fround;
+  for (let e = 0; e < be; e++) {
+    const ax = pa[2 * e], ay = pa[2 * e + 1];
+    const dx = fr(pb[2 * e] - ax), dy = fr(pb[2 * e + 1] - ay);
+    const sq = fr(fr(dx * dx) + fr(dy * dy)), len2 = sq >= F6 ? sq : F6;
+    let gax = 0, gay = 0, gdx = 0, gdy = 0, glen2 = 0;
+    let o = e * S * S;
+    for (let yi = 0; yi < S; yi++) {
+      const ry = fr(grid[yi] - ay), ryd = fr(ry * dy);
+      for (let xi = 0; xi < S; xi++, o++) {
+        const gv = g[o];
+        if (gv === 0) continue;
+        const rx = fr(grid[xi] - ax);
+        const num = fr(fr(rx * dx) + ryd), q = fr(num / len2);
+        const t = q < 0 ? 0 : q > 1 ? 1 : q;
+        const ex = fr(rx - fr(t * dx)), ey = fr(ry - fr(t * dy));
+        const d2 = fr(fr(ex * ex) + fr(ey * ey));
+        const arg = linear ? fr(Math.sqrt(fr(d2 + F6))) : d2;
+        const v = fr(Math.exp(fr(arg * negInv)));
+        const darg = gv * v * negInv;
+        const dd2 = linear ? darg / (2 * arg) : darg;
+        const dex = 2 * dd2 * ex, dey = 2 * dd2 * ey;
+        gdx -= dex * t, gdy -= dey * t;
+        const dq = q >= 0 && q <= 1 ? -(dex * dx + dey * dy) : 0;
+        const dnum = dq / len2;
+        glen2 -= (dq * num) / (len2 * len2);
+        gdx += dnum * rx, gdy += dnum * ry;
+        gax -= dex + dnum * dx, gay -= dey + dnum * dy;
+      }
+    }
+    if (sq >= F6) gdx += 2 * glen2 * dx, gdy += 2 * glen2 * dy;
+    dpa[2 * e] = gax - gdx, dpa[2 * e + 1] = gay - gdy;
+    dpb[2 * e] = gdx, dpb[2 * e + 1] = gdy;
+  }
+}
+
+function affineRelu(
+  y: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  z: Float32Array,
+  rows: number,
+  inner: number,
+  relu: boolean,
+): void {
+  for (let r = 0, o = 0; r < rows; r++) {
+    for (let i = 0; i < inner; i++, o++) {
+      const v = Math.fround(Math.fround(y[o] * gamma[i]) + beta[i]);
+      z[o] = relu && v < 0 ? 0 : v;
+    }
+  }
+}
+
+function affineReluGrad(
+  dz: Float32Array,
+  y: Float32Array,
+  sd: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  dx: Float32Array,
+  dgamma: Float32Array,
+  dbeta: Float32Array,
+  outer: number,
+  red: number,
+  inner: number,
+  relu: boolean,
+): void {
+  const masked = (k: number, i: number) => {
+    if (!relu) return dz[k];
+    const v = Math.fround(Math.fround(y[k] * gamma[i]) + beta[i]);
+    return v > 0 ? dz[k] : v !== v ? v : dz[k] * 0; // as KpgReluGrad
+  };
+  const a1 = new Float64Array(inner), a2 = new Float64Array(inner);
+  const m1 = new Float32Array(inner), m2 = new Float32Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * red * inner, at = o * inner;
+    a1.fill(0), a2.fill(0);
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        const g = masked(row + i, i);
+        a1[i] += g;
+        a2[i] += Math.fround(g * y[row + i]);
+      }
+    }
+    for (let i = 0; i < inner; i++) {
+      dbeta[at + i] = a1[i], dgamma[at + i] = a2[i];
+      m1[i] = a1[i] / red, m2[i] = a2[i] / red;
+    }
+    for (let r = 0; r < red; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) {
+        const g = masked(row + i, i);
+        const d = Math.fround(Math.fround(g - m1[i]) - Math.fround(y[row + i] * m2[i]));
+        dx[row + i] = Math.fround(gamma[i] * d) / sd[at + i];
+      }
+    }
+  }
+}
+
 export const jsOps: NativeOps = {
   name: "js",
   unary,
@@ -294,6 +513,12 @@ export const jsOps: NativeOps = {
   select,
   reduce,
   copy,
+  normalize,
+  normalizeGrad,
+  affineRelu,
+  affineReluGrad,
+  skeletonEdges,
+  skeletonEdgesGrad,
   resizeBilinear,
   resizeBilinearGrad,
   resizeNearest,

@@ -19,7 +19,7 @@ async function digest(threads: number): Promise<string> {
   return new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "";
 }
 
-Deno.test("native backend: convolutions (and their gradients) and matmuls are bit-identical for 1, 2 and 3 threads", async (t) => {
+Deno.test("native backend: convolutions (and their gradients), matmuls, the fused normalisation and β are bit-identical for 1, 2 and 3 threads", async (t) => {
   const one = await digest(1);
   if (one.startsWith("skip:")) {
     console.log(`ignored: ${one}`);

@@ -1,11 +1,14 @@
 /**
- * Prints a digest of the bits of a few convolutions, their gradients and a matmul computed on the
- * `native` backend, for `threads_test.ts`, which runs it under several thread counts.
+ * Prints a digest of the bits of a few convolutions, their gradients, a matmul, the fused
+ * normalisation and β's fused edge images (forward and gradient) computed on the `native` backend, for
+ * `threads_test.ts`, which runs it under several thread counts.
  * Prints `skip: <reason>` when the native backend cannot load here.
  */
 import { createHash } from "node:crypto";
 import { nativeSkipReason, rand } from "../test_util.ts";
 import { tf } from "../../tf.ts";
+import { normalize } from "../../model/layers.ts";
+import { renderSkeleton } from "../../model/render.ts";
 
 if (nativeSkipReason !== undefined) {
   console.log(`skip: ${nativeSkipReason}`);
@@ -49,5 +52,33 @@ if (nativeSkipReason !== undefined) {
   add(
     tf.matMul(tf.tensor2d(rand(8192 * 36, 3), [8192, 36]), tf.tensor2d(rand(36 * 8, 4), [36, 8])),
   );
+  // The fused normalisation (KpgNormalize / KpgNormalizeGrad): BatchNorm and InstanceNorm
+  // statistics at the small tier's sizes, and the closed-form gradient.
+  for (
+    const [shape, axes] of [[[8, 64, 64, 4], [0, 1, 2]], [[8, 64, 64, 8], [1, 2]], [[8, 8, 8, 64], [
+      0,
+      1,
+      2,
+    ]]]
+  ) {
+    const n = shape.reduce((p, q) => p * q);
+    const x = tf.tensor4d(rand(n, 21), shape as [number, number, number, number]);
+    const r = tf.tensor4d(rand(n, 22), shape as [number, number, number, number]);
+    const { y, mean, variance } = normalize(x, axes, true);
+    add(y), add(mean!), add(variance!);
+    add(
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(normalize(t as tf.Tensor4D, axes, false).y, r)))(x),
+    );
+  }
+  // β's fused edge images and their gradient at the small tier's size (64 px, batch 8).
+  {
+    const edges = Array.from({ length: 31 }, (_, i) => [i, (i * 7 + 3) % 32] as [number, number]);
+    const p = tf.tensor3d(rand(8 * 32 * 2, 31, -0.9, 0.9), [8, 32, 2]);
+    const r = tf.tensor4d(rand(8 * 64 * 64, 32), [8, 64, 64, 1]);
+    add(renderSkeleton(p, edges, 64));
+    add(
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(renderSkeleton(t as tf.Tensor3D, edges, 64), r)))(p),
+    );
+  }
   console.log(hash.digest("hex"));
 }
