@@ -3,7 +3,7 @@ import { tf } from "../tf.ts";
 import { NATIVE_BACKENDS, nativeSkipReason, rand } from "../native/test_util.ts";
 import { batchNorm, NORM_EPS, normalize, upsample2x, upsample2xSlices } from "./layers.ts";
 import { initBatchNorm, ParamStore } from "./params.ts";
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 
 /** Max |a − b| of two tensors. */
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
