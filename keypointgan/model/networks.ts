@@ -173,8 +173,7 @@ function patchGan(
  */
 export function batchStdChannel(h: tf.Tensor4D): tf.Tensor4D {
   const [b, p, q] = h.shape;
-  const centred = tf.sub(h, tf.mean(h, 0, true));
-  const sd = tf.sqrt(tf.add(tf.mean(tf.square(centred), 0), 1e-8)); // [P, P, C]
+  const sd = tf.sqrt(tf.add(tf.moments(h, 0).variance, 1e-8)); // [P, P, C]
   return tf.broadcastTo(tf.reshape(tf.mean(sd), [1, 1, 1, 1]), [b, p, q, 1]);
 }
 
