@@ -80,6 +80,14 @@ const params = z.strictObject({
   dMinibatchStd: z.boolean().default(false),
   /** Steps over which dNoise anneals to 0 (0 = the whole training). */
   dNoiseSteps: z.int().min(0).default(0),
+  /**
+   * Weight of an equivariance term ‖η(Φ(T x)) − T(η(Φ(x)))‖² under random similarity warps
+   * (NOT the paper's method; 0 = off, the official). Why: it makes the collapse to one skeleton
+   * cost something (docs/results.md); a table that uses it says so.
+   */
+  equivariance: z.number().min(0).default(0),
+  /** D's lr as a multiple of G's (official 1). Why: a slower D leaves Φ's gradient informative. */
+  dLrScale: z.number().positive().default(1),
   /** Steps between held-out error rows in metrics.jsonl (tier; 0 = off; a multiple of logEvery). */
   evalEvery: z.int().min(0).optional(),
   /** Test frames (evenly spaced) the held-out monitor predicts on. */

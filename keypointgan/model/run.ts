@@ -77,6 +77,8 @@ export interface TrainParams extends CommonParams {
   dNoise: number;
   dMinibatchStd: boolean;
   dNoiseSteps: number;
+  equivariance: number;
+  dLrScale: number;
   evalEvery: number;
   evalFrames: number;
 }
@@ -281,6 +283,8 @@ export async function runTrain(
     emaMu: p.emaMu,
     finetuneEta: p.finetuneEta,
     dNoise: { sigma: p.dNoise, steps: p.dNoiseSteps > 0 ? p.dNoiseSteps : p.steps },
+    equivariance: p.equivariance,
+    dLrScale: p.dLrScale,
     seed: p.seed,
   }, features);
   const timing: number[][] = [];

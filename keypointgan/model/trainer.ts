@@ -23,6 +23,12 @@ import {
 } from "./networks.ts";
 import { ParamStore } from "./params.ts";
 import { FakePool } from "./fake_pool.ts";
+import {
+  EQUIVARIANCE_WARPS,
+  sampleSimilarities,
+  warpImages,
+  warpKeypoints,
+} from "./equivariance.ts";
 import { type ReconstructionKind, ReconstructionLoss } from "./reconstruction.ts";
 import { type RenderOptions, renderSkeleton } from "./render.ts";
 import { Rng } from "../rng.ts";
@@ -68,6 +74,14 @@ export interface TrainerConfig {
    * stays informative (Sønderby et al. 2017; Arjovsky & Bottou 2017).
    */
   readonly dNoise?: { readonly sigma: number; readonly steps: number };
+  /**
+   * Weight of the equivariance term ‖η(Φ(T x)) − T(η(Φ(x)))‖² under random similarity warps T
+   * (equivariance.ts; not in the official code, 0 or unset = off). Why: a Φ that draws one
+   * skeleton for every image (the collapse) pays for it.
+   */
+  readonly equivariance?: number;
+  /** D's learning rate relative to G's (official 1; unset = 1). */
+  readonly dLrScale?: number;
   readonly seed: number;
 }
 
@@ -86,7 +100,7 @@ export interface Batch {
 const TRAIN = { training: true } as const;
 
 /** Names of the logged losses for a variant, declared once (metrics.jsonl columns). */
-export function lossNames(flags: VariantFlags): string[] {
+export function lossNames(flags: VariantFlags, equivariance = false): string[] {
   if (flags.supervised) return ["sup"];
   const cyc = flags.secondCycle !== "none";
   return [
@@ -94,6 +108,7 @@ export function lossNames(flags: VariantFlags): string[] {
     "g_adv",
     "g_rec",
     ...(cyc ? ["g_cycle", "g_adv_image"] : []),
+    ...(equivariance ? ["g_equi"] : []),
     "d",
     ...(cyc ? ["d_image"] : []),
     "eta",
@@ -127,7 +142,7 @@ export class Trainer {
   }
 
   get lossNames(): string[] {
-    return lossNames(this.cfg.flags);
+    return lossNames(this.cfg.flags, (this.cfg.equivariance ?? 0) > 0);
   }
 
   /** One iteration; returns every declared loss as a number. */
@@ -166,15 +181,19 @@ export class Trainer {
     let y!: tf.Tensor4D;
     let xTilde: tf.Tensor4D | null = null;
     const cond = flags.conditional ? b.xCond : null;
+    const lambdaEqui = this.cfg.equivariance ?? 0;
     out.g_total = this.#update("g", ["phi/", "psi/"], lr, () => {
       y = tf.keep(poseEncoder(this.store, b.x, TRAIN)); // [B, S, S, 1]
-      const psiIn = flags.bottleneck
-        ? renderSkeleton(keypointRegressor(this.store, y), edges, arch.imageSize, render)
-        : y;
+      const k = flags.bottleneck || lambdaEqui > 0 ? keypointRegressor(this.store, y) : null;
+      const psiIn = flags.bottleneck ? renderSkeleton(k!, edges, arch.imageSize, render) : y;
       const xHat = decoder(this.store, psiIn, cond, TRAIN, arch.appearancePool); // [B, S, S, 3]
       parts.g_adv = lsgan(discriminator(this.store, this.#noisy(y, "g"), arch), 1);
       parts.g_rec = this.rec.call(xHat, b.x);
       let total: tf.Scalar = tf.add(tf.mul(parts.g_adv, w.adv), tf.mul(parts.g_rec, w.rec));
+      if (lambdaEqui > 0) {
+        parts.g_equi = this.#equivariance(b.x, k!);
+        total = tf.add(total, tf.mul(parts.g_equi, lambdaEqui));
+      }
       if (flags.secondCycle !== "none") {
         xTilde = tf.keep(decoder(this.store, yBar, cond, TRAIN, arch.appearancePool)); // x̃ = Ψ(ȳ, x′)
         let yTilde = poseEncoder(this.store, xTilde, TRAIN);
@@ -199,6 +218,20 @@ export class Trainer {
     });
     readParts(parts, out);
     return { y, xTilde: xTilde as tf.Tensor4D | null };
+  }
+
+  /**
+   * ‖η(Φ(T x)) − T(k)‖² with k = η(Φ(x)) `[B, K, 2]`; the warps are seeded by (seed, iteration)
+   * like D's noise. Warped pixels outside the frame are black (−1), the masked data's background.
+   */
+  #equivariance(x: tf.Tensor4D, k: tf.Tensor3D): tf.Scalar {
+    const rng = Rng.derive(this.cfg.seed, `equivariance/${this.iteration}`);
+    const warps = sampleSimilarities(rng, x.shape[0], EQUIVARIANCE_WARPS);
+    const kWarped = keypointRegressor(
+      this.store,
+      poseEncoder(this.store, warpImages(x, warps, -1), TRAIN),
+    );
+    return mse(kWarped, warpKeypoints(k, warps));
   }
 
   /** Sd of D's instance noise at this iteration (0 when off or annealed away). */
@@ -231,7 +264,7 @@ export class Trainer {
     const fakeY = this.poolA.query(y, this.rng);
     const fakeX = xTilde ? this.poolB.query(xTilde, this.rng) : null;
     const parts: Record<string, tf.Scalar> = {};
-    this.#update("d", ["d/", "db/"], lr, () => {
+    this.#update("d", ["d/", "db/"], lr * (this.cfg.dLrScale ?? 1), () => {
       parts.d = tf.keep(
         discriminatorLoss(
           discriminator(this.store, this.#noisy(yBar, "real"), arch),

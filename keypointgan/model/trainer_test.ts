@@ -126,3 +126,42 @@ Deno.test("D's instance noise: annealed to 0, seeded by the iteration, changes o
   // (the fake pool grows by the batch each step; the noise adds nothing to that)
   deepStrictEqual(on.leaked, off.leaked, "no tensor left behind by the noise");
 });
+
+Deno.test("equivariance: weight 0 is the official path; on, it logs g_equi and enters g_total", () => {
+  const go = (equivariance?: number) => {
+    const cfg = { ...tinyConfig("keypointgan"), equivariance };
+    const t = new Trainer(cfg, pixelPyramid(16));
+    const b = new BatchSource(ds, ds.prior).sample(2, new Rng(7), false);
+    const row = t.step(b);
+    disposeBatch(b);
+    const names = t.lossNames;
+    t.dispose();
+    return { row, names };
+  };
+  const off = go(), zero = go(0), on = go(50);
+  deepStrictEqual(zero.row, off.row, "weight 0 changes no bit");
+  ok(!off.names.includes("g_equi") && on.names.includes("g_equi"));
+  ok(on.row.g_equi > 0, `g_equi ${on.row.g_equi}`);
+  const w = tinyConfig("keypointgan").weights;
+  const g = w.adv * on.row.g_adv + w.rec * on.row.g_rec + 50 * on.row.g_equi;
+  ok(Math.abs(on.row.g_total - g) < 1e-4 * g, `g_total ${on.row.g_total} vs ${g}`);
+});
+
+Deno.test("dLrScale scales only D's step", () => {
+  const go = (dLrScale?: number) => {
+    const t = new Trainer({ ...tinyConfig("keypointgan"), dLrScale }, pixelPyramid(16));
+    const src = new BatchSource(ds, ds.prior), rng = new Rng(7);
+    const rows = [1, 2].map(() => {
+      const b = src.sample(2, rng, false);
+      const r = t.step(b);
+      disposeBatch(b);
+      return r;
+    });
+    t.dispose();
+    return rows;
+  };
+  const off = go(), one = go(1), slow = go(0.1);
+  deepStrictEqual(one, off);
+  deepStrictEqual(slow[0].g_rec, off[0].g_rec, "step 1's G step comes before any D update");
+  ok(slow[1].d !== off[1].d, "D's second loss differs once its first update was smaller");
+});
