@@ -14,6 +14,7 @@ import {
   AFFINE_RELU_GRAD,
   NORMALIZE,
   NORMALIZE_GRAD,
+  RUNNING_STATS,
 } from "../native/kernels_reduce.ts";
 import type { ParamStore } from "./params.ts";
 
@@ -161,6 +162,15 @@ export function batchNorm(
   const n = x.shape[0] * x.shape[1] * x.shape[2];
   const c = x.shape[3];
   tf.tidy(() => {
+    if (tf.getKernel(RUNNING_STATS, tf.getBackend())) {
+      // native: the chain below in one kernel (same float32 values), off the tape.
+      const inputs = { runMean, runVar, mean: mean!, variance: variance! };
+      const attrs = { momentum: BN_MOMENTUM, count: n };
+      const [m, v] = tf.engine().runKernel(RUNNING_STATS, inputs, attrs) as tf.Tensor[];
+      runMean.assign(m);
+      runVar.assign(v);
+      return;
+    }
     const unbiased = tf.mul(tf.reshape(variance!, [c]), n / Math.max(n - 1, 1));
     runMean.assign(
       tf.add(tf.mul(runMean, 1 - BN_MOMENTUM), tf.mul(tf.reshape(mean!, [c]), BN_MOMENTUM)),

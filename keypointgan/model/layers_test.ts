@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { NATIVE_BACKENDS, nativeSkipReason, rand } from "../native/test_util.ts";
-import { batchNorm, NORM_EPS, normalize, upsample2x, upsample2xSlices } from "./layers.ts";
+import {
+  batchNorm,
+  BN_MOMENTUM,
+  NORM_EPS,
+  normalize,
+  upsample2x,
+  upsample2xSlices,
+} from "./layers.ts";
+import { RUNNING_STATS } from "../native/kernels_reduce.ts";
 import { initBatchNorm, ParamStore } from "./params.ts";
 import { Rng } from "../rng.ts";
 
@@ -165,5 +173,31 @@ for (const backend of ["cpu", ...(nativeSkipReason ? [] : NATIVE_BACKENDS)]) {
         });
       }
     }
+  });
+}
+
+for (const backend of nativeSkipReason ? [] : NATIVE_BACKENDS) {
+  Deno.test(`batchNorm's running statistics: one KpgRunningStats equals the Multiply/Add chain bit for bit (${backend})`, async () => {
+    await tf.setBackend(backend);
+    tf.tidy(() => {
+      for (const [c, n] of [[4, 32768], [32, 512], [64, 392], [3, 1]]) {
+        const [rm, rv] = [tf.tensor1d(rand(c, 90, -1, 1)), tf.tensor1d(rand(c, 91, 0.1, 3))];
+        const mean = tf.tensor4d(rand(c, 92, -2, 2), [1, 1, 1, c]);
+        const variance = tf.tensor4d(rand(c, 93, 0, 4), [1, 1, 1, c]);
+        const [m, v] = tf.engine().runKernel(
+          RUNNING_STATS,
+          { runMean: rm, runVar: rv, mean, variance },
+          { momentum: BN_MOMENTUM, count: n },
+        ) as tf.Tensor[];
+        const unbiased = tf.mul(tf.reshape(variance, [c]), n / Math.max(n - 1, 1));
+        const wantM = tf.add(
+          tf.mul(rm, 1 - BN_MOMENTUM),
+          tf.mul(tf.reshape(mean, [c]), BN_MOMENTUM),
+        );
+        const wantV = tf.add(tf.mul(rv, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM));
+        assert.deepEqual(m.dataSync(), wantM.dataSync(), `mean, C ${c}, n ${n}`);
+        assert.deepEqual(v.dataSync(), wantV.dataSync(), `variance, C ${c}, n ${n}`);
+      }
+    });
   });
 }

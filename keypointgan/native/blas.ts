@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { packedSgemm, type Sgemm } from "./conv.ts";
 
 const SGEMM = {
   parameters: [
@@ -61,21 +62,7 @@ export interface Blas {
   /** Set the library's own thread count (OpenBLAS only; no-op elsewhere). */
   setThreads(n: number): void;
   /** C = alpha·op(A)·op(B) + beta·C, row-major; lda/ldb/ldc default to the packed strides. */
-  sgemm(
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: Float32Array,
-    b: Float32Array,
-    beta: number,
-    c: Float32Array,
-    lda?: number,
-    ldb?: number,
-    ldc?: number,
-  ): void;
+  readonly sgemm: Sgemm;
 }
 
 /** Why no BLAS could be loaded (one line per candidate tried). */
@@ -171,8 +158,7 @@ function wrap(lib: BlasLib, path: string, coreNote0: string, envNote: string): B
     description,
     threads: actual,
     setThreads: (n) => s.openblas_set_num_threads?.(n),
-    sgemm(tA, tB, m, n, k, alpha, a, b, beta, c, lda, ldb, ldc) {
-      if (m === 0 || n === 0) return;
+    sgemm: packedSgemm((tA, tB, m, n, k, alpha, a, b, beta, c, lda, ldb, ldc) =>
       sgemm(
         ROW_MAJOR,
         tA ? TRANS : NO_TRANS,
@@ -182,14 +168,14 @@ function wrap(lib: BlasLib, path: string, coreNote0: string, envNote: string): B
         k,
         alpha,
         a,
-        lda ?? (tA ? m : k),
+        lda,
         b,
-        ldb ?? (tB ? k : n),
+        ldb,
         beta,
         c,
-        ldc ?? n,
-      );
-    },
+        ldc,
+      )
+    ),
   };
 }
 

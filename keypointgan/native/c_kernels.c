@@ -933,6 +933,38 @@ void kpg_select(const uint8_t *cond, const float *a, const float *b, float *out,
 
 /* ---------------------------------------------------------------- reductions */
 
+/* Reductions and the normalisation's statistics passes cut x[o, r, i] into parts by o when
+   there are at least as many o as parts, else by i in slices of ≥ 64: every (o, i) stays inside
+   one part, so its sums run in r order whatever the threads. */
+static int stat_parts(int64_t outer, int64_t red, int64_t inner) {
+  int64_t parts = parts_for(outer * red * inner);
+  const int64_t span = outer >= parts ? outer : inner / 64;
+  if (parts > span) parts = span;
+  return parts < 1 ? 1 : (int)parts;
+}
+
+static void stat_range(int64_t outer, int64_t inner, int part, int nparts, int64_t *o0,
+                       int64_t *o1, int64_t *i0, int64_t *i1) {
+  *o0 = 0, *o1 = outer, *i0 = 0, *i1 = inner;
+  if (outer >= nparts) range_of(outer, part, nparts, o0, o1);
+  else range_of(inner, part, nparts, i0, i1);
+}
+
+/* One part of a statistics pass: body(c, o, ib, w) for each o of the part and each block
+   [ib, ib + w) of ≤ STAT_BLK of its i (the body's double accumulators fit in L1). */
+enum { STAT_BLK = 256 };
+typedef void (*stat_block_fn)(const void *c, int64_t o, int64_t ib, int64_t w);
+
+static inline __attribute__((always_inline)) void stat_blocks(const void *c, int64_t outer,
+                                                               int64_t inner, int part,
+                                                               int nparts, stat_block_fn body) {
+  int64_t o0, o1, i0, i1;
+  stat_range(outer, inner, part, nparts, &o0, &o1, &i0, &i1);
+  for (int64_t o = o0; o < o1; o++)
+    for (int64_t ib = i0; ib < i1; ib += STAT_BLK)
+      body(c, o, ib, (i1 - ib) < STAT_BLK ? (i1 - ib) : STAT_BLK);
+}
+
 typedef struct {
   int op;
   const float *x;
@@ -941,65 +973,56 @@ typedef struct {
   double scale;
 } red_ctx;
 
-/* Reduce x[o, r, i] over r for o in [o0, o1), i in [i0, i1): double accumulators, fixed
-   order (r ascending) as in the JS version. */
-static void reduce_block(const red_ctx *c, int64_t o0, int64_t o1, int64_t i0, int64_t i1) {
-  enum { BLK = 256 };
-  if (c->inner == 1 && c->op == 0) { /* sums of contiguous rows: 8 lanes, combined in a fixed order */
-    for (int64_t o = o0; o < o1; o++) {
-      const float *row = c->x + o * c->red;
-      double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      int64_t r = 0;
-      for (; r + 8 <= c->red; r += 8)
-        for (int k = 0; k < 8; k++) a[k] += row[r + k];
-      double sum = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-      for (; r < c->red; r++) sum += row[r];
-      c->out[o] = (float)(sum * c->scale);
-    }
-    return;
-  }
-  double acc[BLK];
+/* Reduce x[o, r, i] over r: double accumulators, fixed order (r ascending) as in the JS
+   version; sums of contiguous rows (inner 1) in 8 lanes, combined in a fixed order. */
+static void reduce_rows(const red_ctx *c, int64_t o0, int64_t o1) {
   for (int64_t o = o0; o < o1; o++) {
-    for (int64_t ib = i0; ib < i1; ib += BLK) {
-      const int64_t w = (i1 - ib) < BLK ? (i1 - ib) : BLK;
-      const float *base = c->x + o * c->red * c->inner + ib;
-      const int first = c->op == 1 || c->op == 2;
-      for (int64_t i = 0; i < w; i++) acc[i] = c->op == 0 ? 0.0 : c->op == 3 ? 1.0 : base[i];
-      for (int64_t r = first; r < c->red; r++) {
-        const float *row = base + r * c->inner;
-        if (c->op == 0) for (int64_t i = 0; i < w; i++) acc[i] += row[i];
-        else if (c->op == 3) for (int64_t i = 0; i < w; i++) acc[i] *= row[i];
-        else if (c->op == 1)
-          for (int64_t i = 0; i < w; i++) acc[i] = (row[i] > acc[i] || row[i] != row[i]) ? row[i] : acc[i];
-        else
-          for (int64_t i = 0; i < w; i++) acc[i] = (row[i] < acc[i] || row[i] != row[i]) ? row[i] : acc[i];
-      }
-      float *dst = c->out + o * c->inner + ib;
-      const double s = c->op == 0 ? c->scale : 1.0;
-      for (int64_t i = 0; i < w; i++) dst[i] = (float)(acc[i] * s);
-    }
+    const float *row = c->x + o * c->red;
+    double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t r = 0;
+    for (; r + 8 <= c->red; r += 8)
+      for (int k = 0; k < 8; k++) a[k] += row[r + k];
+    double sum = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+    for (; r < c->red; r++) sum += row[r];
+    c->out[o] = (float)(sum * c->scale);
   }
+}
+
+static void reduce_stat_block(const void *p, int64_t o, int64_t ib, int64_t w) {
+  const red_ctx *c = p;
+  double acc[STAT_BLK];
+  const float *base = c->x + o * c->red * c->inner + ib;
+  const int first = c->op == 1 || c->op == 2;
+  for (int64_t i = 0; i < w; i++) acc[i] = c->op == 0 ? 0.0 : c->op == 3 ? 1.0 : base[i];
+  for (int64_t r = first; r < c->red; r++) {
+    const float *row = base + r * c->inner;
+    if (c->op == 0) for (int64_t i = 0; i < w; i++) acc[i] += row[i];
+    else if (c->op == 3) for (int64_t i = 0; i < w; i++) acc[i] *= row[i];
+    else if (c->op == 1)
+      for (int64_t i = 0; i < w; i++) acc[i] = (row[i] > acc[i] || row[i] != row[i]) ? row[i] : acc[i];
+    else
+      for (int64_t i = 0; i < w; i++) acc[i] = (row[i] < acc[i] || row[i] != row[i]) ? row[i] : acc[i];
+  }
+  float *dst = c->out + o * c->inner + ib;
+  const double s = c->op == 0 ? c->scale : 1.0;
+  for (int64_t i = 0; i < w; i++) dst[i] = (float)(acc[i] * s);
 }
 
 static void reduce_task(void *p, int part, int nparts, int tid) {
   const red_ctx *c = p;
-  int64_t lo, hi;
-  if (c->outer >= nparts) {
-    range_of(c->outer, part, nparts, &lo, &hi);
-    reduce_block(c, lo, hi, 0, c->inner);
+  if (c->inner == 1 && c->op == 0) {
+    int64_t o0, o1, i0, i1;
+    stat_range(c->outer, c->inner, part, nparts, &o0, &o1, &i0, &i1);
+    reduce_rows(c, o0, o1);
   } else {
-    range_of(c->inner, part, nparts, &lo, &hi);
-    reduce_block(c, 0, c->outer, lo, hi);
+    stat_blocks(c, c->outer, c->inner, part, nparts, reduce_stat_block);
   }
 }
 
 void kpg_reduce(int32_t op, const float *x, float *out, int64_t outer, int64_t red,
                 int64_t inner, double scale) {
   red_ctx c = {op, x, out, outer, red, inner, scale};
-  int64_t parts = parts_for(outer * red * inner);
-  const int64_t span = outer >= parts ? outer : inner / 64; /* reduce_task splits outer, else inner */
-  if (parts > span) parts = span;
-  run_parts(reduce_task, &c, parts < 1 ? 1 : (int)parts);
+  run_parts(reduce_task, &c, stat_parts(outer, red, inner));
 }
 
 /* ---------------------------------------------------------------- normalisation */
@@ -1008,123 +1031,82 @@ void kpg_reduce(int32_t op, const float *x, float *out, int64_t outer, int64_t r
    per (o, i) with the roundings of Mean, Sub, Square, Mean, Add, Sqrt (double sums in r order,
    each (o, i) inside one part: the same bits for any thread count), then y = (x − mean) / s. */
 typedef struct {
-  const float *x, *dy, *y, *s;
-  float *out, *mean, *var, *sd;
+  const float *x;
+  float *y, *mean, *var, *sd;
   int64_t outer, red, inner;
   float eps;
 } norm_ctx;
 
+static void norm_stats_block(const void *p, int64_t o, int64_t ib, int64_t w) {
+  const norm_ctx *c = p;
+  double acc[STAT_BLK];
+  const double scale = 1.0 / (double)c->red;
+  const float *base = c->x + o * c->red * c->inner + ib;
+  float *m = c->mean + o * c->inner + ib, *v = c->var + o * c->inner + ib;
+  float *sd = c->sd + o * c->inner + ib;
+  for (int64_t i = 0; i < w; i++) acc[i] = 0.0;
+  for (int64_t r = 0; r < c->red; r++) {
+    const float *row = base + r * c->inner;
+    for (int64_t i = 0; i < w; i++) acc[i] += row[i];
+  }
+  for (int64_t i = 0; i < w; i++) m[i] = (float)(acc[i] * scale), acc[i] = 0.0;
+  for (int64_t r = 0; r < c->red; r++) {
+    const float *row = base + r * c->inner;
+    for (int64_t i = 0; i < w; i++) {
+      const float d = row[i] - m[i];
+      acc[i] += (float)(d * d);
+    }
+  }
+  for (int64_t i = 0; i < w; i++) {
+    v[i] = (float)(acc[i] * scale);
+    sd[i] = sqrtf(v[i] + c->eps);
+  }
+}
+
 static void norm_stats_task(void *p, int part, int nparts, int tid) {
   const norm_ctx *c = p;
-  enum { BLK = 256 };
-  double acc[BLK];
-  int64_t o0 = 0, o1 = c->outer, i0 = 0, i1 = c->inner;
-  if (c->outer >= nparts) range_of(c->outer, part, nparts, &o0, &o1);
-  else range_of(c->inner, part, nparts, &i0, &i1);
-  const double scale = 1.0 / (double)c->red;
-  for (int64_t o = o0; o < o1; o++) {
-    for (int64_t ib = i0; ib < i1; ib += BLK) {
-      const int64_t w = (i1 - ib) < BLK ? (i1 - ib) : BLK;
-      const float *base = c->x + o * c->red * c->inner + ib;
-      float *m = c->mean + o * c->inner + ib, *v = c->var + o * c->inner + ib;
-      float *sd = c->sd + o * c->inner + ib;
-      for (int64_t i = 0; i < w; i++) acc[i] = 0.0;
-      for (int64_t r = 0; r < c->red; r++) {
-        const float *row = base + r * c->inner;
-        for (int64_t i = 0; i < w; i++) acc[i] += row[i];
-      }
-      for (int64_t i = 0; i < w; i++) m[i] = (float)(acc[i] * scale), acc[i] = 0.0;
-      for (int64_t r = 0; r < c->red; r++) {
-        const float *row = base + r * c->inner;
-        for (int64_t i = 0; i < w; i++) {
-          const float d = row[i] - m[i];
-          acc[i] += (float)(d * d);
-        }
-      }
-      for (int64_t i = 0; i < w; i++) {
-        v[i] = (float)(acc[i] * scale);
-        sd[i] = sqrtf(v[i] + c->eps);
-      }
-    }
-  }
+  stat_blocks(c, c->outer, c->inner, part, nparts, norm_stats_block);
 }
 
-/* y = (x − mean) / s (forward) or dx = ((dy − mean) − y·var) / s (gradient, where `mean` and
-   `var` hold mean(dy) and mean(dy·y)), rows of `inner` split over parts. */
+/* One part of a pass over the outer × red rows of `inner` floats: body(c, row, at) for each row
+   of the part, `at` the offset of its (o, ·) statistics. */
+typedef void (*row_fn)(const void *c, int64_t row, int64_t at);
+
+static inline __attribute__((always_inline)) void stat_rows(const void *c, int64_t outer,
+                                                             int64_t red, int64_t inner,
+                                                             int part, int nparts, row_fn body) {
+  int64_t lo, hi;
+  range_of(outer * red, part, nparts, &lo, &hi);
+  for (int64_t row = lo; row < hi; row++) body(c, row, (row / red) * inner);
+}
+
+/* y = (x − mean) / s, rows of `inner` split over parts. */
+static void norm_apply_row(const void *p, int64_t row, int64_t at) {
+  const norm_ctx *c = p;
+  const int64_t C = c->inner;
+  const float *m = c->mean + at, *sd = c->sd + at, *xx = c->x + row * C;
+  float *out = c->y + row * C;
+  for (int64_t i = 0; i < C; i++) out[i] = (xx[i] - m[i]) / sd[i];
+}
+
 static void norm_apply_task(void *p, int part, int nparts, int tid) {
   const norm_ctx *c = p;
-  const int64_t rows = c->outer * c->red, C = c->inner;
-  int64_t lo, hi;
-  range_of(rows, part, nparts, &lo, &hi);
-  for (int64_t row = lo; row < hi; row++) {
-    const int64_t at = (row / c->red) * C;
-    const float *m = c->mean + at, *sd = c->sd + at;
-    float *out = c->out + row * C;
-    if (c->dy) {
-      const float *g = c->dy + row * C, *yy = c->y + row * C, *b = c->var + at;
-      for (int64_t i = 0; i < C; i++) out[i] = ((g[i] - m[i]) - yy[i] * b[i]) / sd[i];
-    } else {
-      const float *xx = c->x + row * C;
-      for (int64_t i = 0; i < C; i++) out[i] = (xx[i] - m[i]) / sd[i];
-    }
-  }
-}
-
-static int norm_stat_parts(const norm_ctx *c) {
-  int64_t parts = parts_for(c->outer * c->red * c->inner);
-  const int64_t span = c->outer >= parts ? c->outer : c->inner / 64;
-  if (parts > span) parts = span;
-  return parts < 1 ? 1 : (int)parts;
+  stat_rows(c, c->outer, c->red, c->inner, part, nparts, norm_apply_row);
 }
 
 void kpg_normalize(const float *x, float *y, float *mean, float *var, float *sd, int64_t outer,
                    int64_t red, int64_t inner, float eps) {
-  norm_ctx c = {x, NULL, NULL, NULL, y, mean, var, sd, outer, red, inner, eps};
-  run_parts(norm_stats_task, &c, norm_stat_parts(&c));
-  run_parts(norm_apply_task, &c, parts_for(outer * red * inner));
-}
-
-static void norm_grad_stats_task(void *p, int part, int nparts, int tid) {
-  const norm_ctx *c = p;
-  enum { BLK = 256 };
-  double a1[BLK], a2[BLK];
-  int64_t o0 = 0, o1 = c->outer, i0 = 0, i1 = c->inner;
-  if (c->outer >= nparts) range_of(c->outer, part, nparts, &o0, &o1);
-  else range_of(c->inner, part, nparts, &i0, &i1);
-  for (int64_t o = o0; o < o1; o++) {
-    for (int64_t ib = i0; ib < i1; ib += BLK) {
-      const int64_t w = (i1 - ib) < BLK ? (i1 - ib) : BLK;
-      const int64_t off = o * c->red * c->inner + ib;
-      for (int64_t i = 0; i < w; i++) a1[i] = 0.0, a2[i] = 0.0;
-      for (int64_t r = 0; r < c->red; r++) {
-        const float *g = c->dy + off + r * c->inner, *yy = c->y + off + r * c->inner;
-        for (int64_t i = 0; i < w; i++) {
-          a1[i] += g[i];
-          a2[i] += (float)(g[i] * yy[i]);
-        }
-      }
-      float *m = c->mean + o * c->inner + ib, *b = c->var + o * c->inner + ib;
-      for (int64_t i = 0; i < w; i++) {
-        m[i] = (float)(a1[i] / (double)c->red);
-        b[i] = (float)(a2[i] / (double)c->red);
-      }
-    }
-  }
-}
-
-/* The gradient of kpg_normalize's y: dx = (dy − mean(dy) − y·mean(dy·y)) / s; `m1`, `m2`
-   (outer × inner floats) are scratch. */
-void kpg_normalize_grad(const float *dy, const float *y, const float *sd, float *dx, float *m1,
-                        float *m2, int64_t outer, int64_t red, int64_t inner) {
-  norm_ctx c = {NULL, dy, y, sd, dx, m1, m2, (float *)sd, outer, red, inner, 0.0f};
-  run_parts(norm_grad_stats_task, &c, norm_stat_parts(&c));
+  norm_ctx c = {x, y, mean, var, sd, outer, red, inner, eps};
+  run_parts(norm_stats_task, &c, stat_parts(outer, red, inner));
   run_parts(norm_apply_task, &c, parts_for(outer * red * inner));
 }
 
 /* BatchNorm's affine and ReLU on top of kpg_normalize: z = y·gamma + beta (then max(z, 0) when
    `relu`, ReLU's gradient passing where z > 0), float32 ops as the Multiply, Add and Relu
    kernels; the gradient dx = gamma·((g − mean(g)) − y·mean(g·y)) / s, dgamma = Σ g·y,
-   dbeta = Σ g with g the (masked) dz, sums in doubles in r order per (o, i) inside one part. */
+   dbeta = Σ g with g the (masked) dz, sums in doubles in r order per (o, i) inside one part.
+   kpg_normalize's gradient is the same with g = dz and no gamma (NULL: dx = ((g − mean(g)) −
+   y·mean(g·y)) / s; no dgamma, dbeta). */
 typedef struct {
   const float *dz, *y, *sd, *gamma, *beta;
   float *z, *dx, *dgamma, *dbeta, *m1, *m2;
@@ -1136,19 +1118,20 @@ static inline float affine_at(const affine_ctx *c, float y, int64_t i) {
   return y * c->gamma[i] + c->beta[i];
 }
 
+static void affine_row(const void *p, int64_t row, int64_t at) {
+  const affine_ctx *c = p;
+  const int64_t C = c->inner;
+  const float *y = c->y + row * C;
+  float *z = c->z + row * C;
+  for (int64_t i = 0; i < C; i++) {
+    const float v = affine_at(c, y[i], i);
+    z[i] = c->relu && v < 0 ? 0.0f : v;
+  }
+}
+
 static void affine_task(void *p, int part, int nparts, int tid) {
   const affine_ctx *c = p;
-  const int64_t rows = c->outer * c->red, C = c->inner;
-  int64_t lo, hi;
-  range_of(rows, part, nparts, &lo, &hi);
-  for (int64_t row = lo; row < hi; row++) {
-    const float *y = c->y + row * C;
-    float *z = c->z + row * C;
-    for (int64_t i = 0; i < C; i++) {
-      const float v = affine_at(c, y[i], i);
-      z[i] = c->relu && v < 0 ? 0.0f : v;
-    }
-  }
+  stat_rows(c, c->outer, c->red, c->inner, part, nparts, affine_row);
 }
 
 void kpg_affine_relu(const float *y, const float *gamma, const float *beta, float *z,
@@ -1163,63 +1146,71 @@ static inline float masked_grad(const affine_ctx *c, float g, float y, int64_t i
   return v > 0 ? g : v != v ? v : g * 0.0f; /* as KpgReluGrad */
 }
 
-static void affine_grad_stats_task(void *p, int part, int nparts, int tid) {
+static void grad_stats_block(const void *p, int64_t o, int64_t ib, int64_t w) {
   const affine_ctx *c = p;
-  enum { BLK = 256 };
-  double a1[BLK], a2[BLK];
-  int64_t o0 = 0, o1 = c->outer, i0 = 0, i1 = c->inner;
-  if (c->outer >= nparts) range_of(c->outer, part, nparts, &o0, &o1);
-  else range_of(c->inner, part, nparts, &i0, &i1);
-  for (int64_t o = o0; o < o1; o++) {
-    for (int64_t ib = i0; ib < i1; ib += BLK) {
-      const int64_t w = (i1 - ib) < BLK ? (i1 - ib) : BLK;
-      const int64_t off = o * c->red * c->inner + ib;
-      for (int64_t i = 0; i < w; i++) a1[i] = 0.0, a2[i] = 0.0;
-      for (int64_t r = 0; r < c->red; r++) {
-        const float *dz = c->dz + off + r * c->inner, *y = c->y + off + r * c->inner;
-        for (int64_t i = 0; i < w; i++) {
-          const float g = masked_grad(c, dz[i], y[i], ib + i);
-          a1[i] += g;
-          a2[i] += (float)(g * y[i]);
-        }
-      }
-      const int64_t at = o * c->inner + ib;
-      for (int64_t i = 0; i < w; i++) {
-        c->dbeta[at + i] = (float)a1[i];
-        c->dgamma[at + i] = (float)a2[i];
-        c->m1[at + i] = (float)(a1[i] / (double)c->red);
-        c->m2[at + i] = (float)(a2[i] / (double)c->red);
-      }
+  double a1[STAT_BLK], a2[STAT_BLK];
+  const int64_t off = o * c->red * c->inner + ib;
+  for (int64_t i = 0; i < w; i++) a1[i] = 0.0, a2[i] = 0.0;
+  for (int64_t r = 0; r < c->red; r++) {
+    const float *dz = c->dz + off + r * c->inner, *y = c->y + off + r * c->inner;
+    for (int64_t i = 0; i < w; i++) {
+      const float g = masked_grad(c, dz[i], y[i], ib + i);
+      a1[i] += g;
+      a2[i] += (float)(g * y[i]);
     }
+  }
+  const int64_t at = o * c->inner + ib;
+  for (int64_t i = 0; i < w; i++) {
+    if (c->dbeta) c->dbeta[at + i] = (float)a1[i], c->dgamma[at + i] = (float)a2[i];
+    c->m1[at + i] = (float)(a1[i] / (double)c->red);
+    c->m2[at + i] = (float)(a2[i] / (double)c->red);
   }
 }
 
-static void affine_grad_apply_task(void *p, int part, int nparts, int tid) {
+static void grad_stats_task(void *p, int part, int nparts, int tid) {
   const affine_ctx *c = p;
-  const int64_t rows = c->outer * c->red, C = c->inner;
-  int64_t lo, hi;
-  range_of(rows, part, nparts, &lo, &hi);
-  for (int64_t row = lo; row < hi; row++) {
-    const int64_t at = (row / c->red) * C;
-    const float *dz = c->dz + row * C, *y = c->y + row * C;
-    const float *m1 = c->m1 + at, *m2 = c->m2 + at, *sd = c->sd + at;
-    float *dx = c->dx + row * C;
+  stat_blocks(c, c->outer, c->inner, part, nparts, grad_stats_block);
+}
+
+static void grad_apply_row(const void *p, int64_t row, int64_t at) {
+  const affine_ctx *c = p;
+  const int64_t C = c->inner;
+  const float *dz = c->dz + row * C, *y = c->y + row * C;
+  const float *m1 = c->m1 + at, *m2 = c->m2 + at, *sd = c->sd + at;
+  float *dx = c->dx + row * C;
+  if (c->gamma) {
     for (int64_t i = 0; i < C; i++) {
       const float g = masked_grad(c, dz[i], y[i], i);
       dx[i] = (c->gamma[i] * ((g - m1[i]) - y[i] * m2[i])) / sd[i];
     }
+  } else {
+    for (int64_t i = 0; i < C; i++) dx[i] = ((dz[i] - m1[i]) - y[i] * m2[i]) / sd[i];
   }
+}
+
+static void grad_apply_task(void *p, int part, int nparts, int tid) {
+  const affine_ctx *c = p;
+  stat_rows(c, c->outer, c->red, c->inner, part, nparts, grad_apply_row);
+}
+
+static void run_grad(const affine_ctx *c) {
+  run_parts(grad_stats_task, (void *)c, stat_parts(c->outer, c->red, c->inner));
+  run_parts(grad_apply_task, (void *)c, parts_for(c->outer * c->red * c->inner));
+}
+
+/* The gradient of kpg_normalize's y: dx = (dy − mean(dy) − y·mean(dy·y)) / s; `m1`, `m2`
+   (outer × inner floats) are scratch. */
+void kpg_normalize_grad(const float *dy, const float *y, const float *sd, float *dx, float *m1,
+                        float *m2, int64_t outer, int64_t red, int64_t inner) {
+  affine_ctx c = {dy, y, sd, NULL, NULL, NULL, dx, NULL, NULL, m1, m2, outer, red, inner, 0};
+  run_grad(&c);
 }
 
 void kpg_affine_relu_grad(const float *dz, const float *y, const float *sd, const float *gamma,
                           const float *beta, float *dx, float *dgamma, float *dbeta, float *m1,
                           float *m2, int64_t outer, int64_t red, int64_t inner, int32_t relu) {
   affine_ctx c = {dz, y, sd, gamma, beta, NULL, dx, dgamma, dbeta, m1, m2, outer, red, inner, relu};
-  int64_t parts = parts_for(outer * red * inner);
-  const int64_t span = outer >= parts ? outer : inner / 64;
-  if (parts > span) parts = span;
-  run_parts(affine_grad_stats_task, &c, parts < 1 ? 1 : (int)parts);
-  run_parts(affine_grad_apply_task, &c, parts_for(outer * red * inner));
+  run_grad(&c);
 }
 
 /* ---------------------------------------------------------------- skeleton edges */
@@ -1236,28 +1227,45 @@ typedef struct {
   int linear;
 } edge_ctx;
 
+/* Edge e's segment: start (ax, ay), direction (dx, dy), squared length sq (len2 ≥ 1e-6). */
+typedef struct { float ax, ay, dx, dy, sq, len2; } seg_t;
+
+static inline seg_t edge_seg(const edge_ctx *c, int64_t e) {
+  seg_t s;
+  s.ax = c->pa[2 * e], s.ay = c->pa[2 * e + 1];
+  s.dx = c->pb[2 * e] - s.ax, s.dy = c->pb[2 * e + 1] - s.ay;
+  s.sq = s.dx * s.dx + s.dy * s.dy, s.len2 = s.sq >= 1e-6f ? s.sq : 1e-6f;
+  return s;
+}
+
+/* Pixel (grid[xi], ry + ay) against a segment (ryd = ry·dy): its projection t = clamp(q) with
+   q = num / len2, the offset (ex, ey) from the nearest point, the exponent's argument and v. */
+typedef struct { float rx, num, q, t, ex, ey, arg, v; } pix_t;
+
+static inline __attribute__((always_inline)) pix_t edge_pixel(const edge_ctx *c, const seg_t *s,
+                                                                float ry, float ryd, int64_t xi) {
+  pix_t q;
+  q.rx = c->grid[xi] - s->ax;
+  q.num = q.rx * s->dx + ryd, q.q = q.num / s->len2;
+  q.t = q.q < 0 ? 0.0f : q.q > 1 ? 1.0f : q.q;
+  q.ex = q.rx - q.t * s->dx, q.ey = ry - q.t * s->dy;
+  const float d2 = q.ex * q.ex + q.ey * q.ey;
+  q.arg = c->linear ? sqrtf(d2 + 1e-6f) : d2;
+  q.v = expf(q.arg * c->neg_inv);
+  return q;
+}
+
 static void edges_task(void *p, int part, int nparts, int tid) {
   const edge_ctx *c = p;
   const int64_t S = c->S;
-  const float f6 = 1e-6f;
   int64_t lo, hi;
   range_of(c->be, part, nparts, &lo, &hi);
   for (int64_t e = lo; e < hi; e++) {
-    const float ax = c->pa[2 * e], ay = c->pa[2 * e + 1];
-    const float dx = c->pb[2 * e] - ax, dy = c->pb[2 * e + 1] - ay;
-    const float sq = dx * dx + dy * dy, len2 = sq >= f6 ? sq : f6;
+    const seg_t sg = edge_seg(c, e);
     float *out = c->out + e * S * S;
     for (int64_t yi = 0; yi < S; yi++) {
-      const float ry = c->grid[yi] - ay, ryd = ry * dy;
-      for (int64_t xi = 0; xi < S; xi++) {
-        const float rx = c->grid[xi] - ax;
-        const float q = (rx * dx + ryd) / len2;
-        const float t = q < 0 ? 0.0f : q > 1 ? 1.0f : q;
-        const float ex = rx - t * dx, ey = ry - t * dy;
-        const float d2 = ex * ex + ey * ey;
-        const float arg = c->linear ? sqrtf(d2 + f6) : d2;
-        out[yi * S + xi] = expf(arg * c->neg_inv);
-      }
+      const float ry = c->grid[yi] - sg.ay, ryd = ry * sg.dy;
+      for (int64_t xi = 0; xi < S; xi++) out[yi * S + xi] = edge_pixel(c, &sg, ry, ryd, xi).v;
     }
   }
 }
@@ -1265,39 +1273,31 @@ static void edges_task(void *p, int part, int nparts, int tid) {
 static void edges_grad_task(void *p, int part, int nparts, int tid) {
   const edge_ctx *c = p;
   const int64_t S = c->S;
-  const float f6 = 1e-6f;
   int64_t lo, hi;
   range_of(c->be, part, nparts, &lo, &hi);
   for (int64_t e = lo; e < hi; e++) {
-    const float ax = c->pa[2 * e], ay = c->pa[2 * e + 1];
-    const float dx = c->pb[2 * e] - ax, dy = c->pb[2 * e + 1] - ay;
-    const float sq = dx * dx + dy * dy, len2 = sq >= f6 ? sq : f6;
+    const seg_t sg = edge_seg(c, e);
+    const float dx = sg.dx, dy = sg.dy, len2 = sg.len2;
     double gax = 0, gay = 0, gdx = 0, gdy = 0, glen2 = 0;
     const float *g = c->dy + e * S * S;
     for (int64_t yi = 0; yi < S; yi++) {
-      const float ry = c->grid[yi] - ay, ryd = ry * dy;
+      const float ry = c->grid[yi] - sg.ay, ryd = ry * dy;
       for (int64_t xi = 0; xi < S; xi++) {
         const double gv = g[yi * S + xi];
         if (gv == 0) continue;
-        const float rx = c->grid[xi] - ax;
-        const float num = rx * dx + ryd, q = num / len2;
-        const float t = q < 0 ? 0.0f : q > 1 ? 1.0f : q;
-        const float ex = rx - t * dx, ey = ry - t * dy;
-        const float d2 = ex * ex + ey * ey;
-        const float arg = c->linear ? sqrtf(d2 + f6) : d2;
-        const float v = expf(arg * c->neg_inv);
-        const double darg = gv * v * c->neg_inv;
-        const double dd2 = c->linear ? darg / (2.0 * arg) : darg;
-        const double dex = 2 * dd2 * ex, dey = 2 * dd2 * ey;
-        gdx -= dex * t, gdy -= dey * t;
-        const double dq = q >= 0 && q <= 1 ? -(dex * dx + dey * dy) : 0.0;
+        const pix_t px = edge_pixel(c, &sg, ry, ryd, xi);
+        const double darg = gv * px.v * c->neg_inv;
+        const double dd2 = c->linear ? darg / (2.0 * px.arg) : darg;
+        const double dex = 2 * dd2 * px.ex, dey = 2 * dd2 * px.ey;
+        gdx -= dex * px.t, gdy -= dey * px.t;
+        const double dq = px.q >= 0 && px.q <= 1 ? -(dex * dx + dey * dy) : 0.0;
         const double dnum = dq / len2;
-        glen2 -= (dq * num) / ((double)len2 * len2);
-        gdx += dnum * rx, gdy += dnum * ry;
+        glen2 -= (dq * px.num) / ((double)len2 * len2);
+        gdx += dnum * px.rx, gdy += dnum * ry;
         gax -= dex + dnum * dx, gay -= dey + dnum * dy;
       }
     }
-    if (sq >= f6) gdx += 2 * glen2 * dx, gdy += 2 * glen2 * dy;
+    if (sg.sq >= 1e-6f) gdx += 2 * glen2 * dx, gdy += 2 * glen2 * dy;
     c->dpa[2 * e] = (float)(gax - gdx), c->dpa[2 * e + 1] = (float)(gay - gdy);
     c->dpb[2 * e] = (float)gdx, c->dpb[2 * e + 1] = (float)gdy;
   }
@@ -1399,12 +1399,30 @@ typedef struct {
   const double *rf, *cf;
 } resize_ctx;
 
+/* The sizes of geometry g: input [·, inH, inW, C], output [·, outH, outW, C]. */
+typedef struct { int64_t inH, inW, C, outH, outW; } rdims_t;
+
+static rdims_t rdims_of(const int32_t *g) { return (rdims_t){g[1], g[2], g[3], g[4], g[5]}; }
+
+/* The output rows [lo, hi) of a forward part (rows of all images, b·outH + r). */
+static void rows_of_part(const resize_ctx *c, int part, int nparts, int64_t *lo, int64_t *hi) {
+  range_of((int64_t)c->g[0] * c->g[4], part, nparts, lo, hi);
+}
+
+/* The images [b0, b1) of a gradient part, their dx zeroed (each part scatters into its own). */
+static void images_of_part(const resize_ctx *c, const rdims_t *z, int part, int nparts,
+                           int64_t *b0, int64_t *b1) {
+  range_of(c->g[0], part, nparts, b0, b1);
+  const int64_t image = z->inH * z->inW * z->C;
+  memset(c->dst + *b0 * image, 0, sizeof(float) * (*b1 - *b0) * image);
+}
+
 static void bilinear_task(void *p, int part, int nparts, int tid) {
   const resize_ctx *c = p;
-  const int32_t *g = c->g;
-  const int64_t inH = g[1], inW = g[2], C = g[3], outH = g[4], outW = g[5];
+  const rdims_t z = rdims_of(c->g);
+  const int64_t inH = z.inH, inW = z.inW, C = z.C, outH = z.outH, outW = z.outW;
   int64_t lo, hi;
-  range_of((int64_t)g[0] * outH, part, nparts, &lo, &hi);
+  rows_of_part(c, part, nparts, &lo, &hi);
   for (int64_t row = lo; row < hi; row++) {
     const int64_t b = row / outH, r = row - b * outH;
     const float *top = c->src + (b * inH + c->rlo[r]) * inW * C;
@@ -1427,11 +1445,10 @@ static void bilinear_task(void *p, int part, int nparts, int tid) {
 /* Adjoint of bilinear_task: scatter-add, whole images per thread (disjoint targets). */
 static void bilinear_grad_task(void *p, int part, int nparts, int tid) {
   const resize_ctx *c = p;
-  const int32_t *g = c->g;
-  const int64_t inH = g[1], inW = g[2], C = g[3], outH = g[4], outW = g[5];
+  const rdims_t z = rdims_of(c->g);
+  const int64_t inH = z.inH, inW = z.inW, C = z.C, outH = z.outH, outW = z.outW;
   int64_t b0, b1;
-  range_of(g[0], part, nparts, &b0, &b1);
-  memset(c->dst + b0 * inH * inW * C, 0, sizeof(float) * (b1 - b0) * inH * inW * C);
+  images_of_part(c, &z, part, nparts, &b0, &b1);
   for (int64_t b = b0; b < b1; b++) {
     for (int64_t r = 0; r < outH; r++) {
       float *top = c->dst + (b * inH + c->rlo[r]) * inW * C;
@@ -1484,10 +1501,10 @@ void kpg_resize_bilinear_grad(const int32_t *g, const float *dy, float *dx, cons
 
 static void nearest_task(void *p, int part, int nparts, int tid) {
   const resize_ctx *c = p;
-  const int32_t *g = c->g;
-  const int64_t inH = g[1], inW = g[2], C = g[3], outH = g[4], outW = g[5];
+  const rdims_t z = rdims_of(c->g);
+  const int64_t inH = z.inH, inW = z.inW, C = z.C, outH = z.outH, outW = z.outW;
   int64_t lo, hi;
-  range_of((int64_t)g[0] * outH, part, nparts, &lo, &hi);
+  rows_of_part(c, part, nparts, &lo, &hi);
   for (int64_t row = lo; row < hi; row++) {
     const int64_t b = row / outH, r = row - b * outH;
     const float *src = c->src + (b * inH + c->rlo[r]) * inW * C;
@@ -1498,11 +1515,10 @@ static void nearest_task(void *p, int part, int nparts, int tid) {
 
 static void nearest_grad_task(void *p, int part, int nparts, int tid) {
   const resize_ctx *c = p;
-  const int32_t *g = c->g;
-  const int64_t inH = g[1], inW = g[2], C = g[3], outH = g[4], outW = g[5];
+  const rdims_t z = rdims_of(c->g);
+  const int64_t inH = z.inH, inW = z.inW, C = z.C, outH = z.outH, outW = z.outW;
   int64_t b0, b1;
-  range_of(g[0], part, nparts, &b0, &b1);
-  memset(c->dst + b0 * inH * inW * C, 0, sizeof(float) * (b1 - b0) * inH * inW * C);
+  images_of_part(c, &z, part, nparts, &b0, &b1);
   for (int64_t b = b0; b < b1; b++) {
     for (int64_t r = 0; r < outH; r++) {
       float *dst = c->dst + (b * inH + c->rlo[r]) * inW * C;

@@ -14,135 +14,66 @@ import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readCpuinfo } from "./blas.ts";
-import type { ConvEngine, ConvGeometry, Sgemm } from "./conv.ts";
+import { type ConvEngine, type ConvGeometry, packedSgemm } from "./conv.ts";
 import { bilinearTaps, type NativeOps, nearestTaps, type ResizeGeometry } from "./ops.ts";
 import type { LoopPlan } from "./shapes.ts";
 
 const HELPER_VERSION = 18;
 
-const RESIZE_BILINEAR = [
-  "buffer", // geometry int32[6]
-  "buffer", // source
-  "buffer", // destination
-  "buffer", // row lo
-  "buffer", // row hi
-  "buffer", // row frac (f64)
-  "buffer", // col lo
-  "buffer", // col hi
-  "buffer", // col frac (f64)
-] as const;
+const B = "buffer", I = "i32", L = "i64", F = "f32", D = "f64", V = "void";
 
-const SYMBOLS = {
-  kpg_version: { parameters: [], result: "i32" },
-  kpg_init: { parameters: ["buffer", "i32"], result: "i32" },
-  kpg_threads: { parameters: [], result: "i32" },
-  kpg_im2col_product: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "i32"],
-    result: "void",
-  },
-  kpg_col2im_product: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "i32"],
-    result: "void",
-  },
-  kpg_im2col_gradient: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "i32"],
-    result: "void",
-  },
-  kpg_direct_conv: { parameters: ["buffer", "buffer", "buffer", "buffer"], result: "void" },
-  kpg_direct_filter_gradient: {
-    parameters: ["buffer", "buffer", "buffer", "buffer"],
-    result: "void",
-  },
-  kpg_unary: { parameters: ["i32", "buffer", "buffer", "i64", "f32", "f32"], result: "void" },
-  kpg_binary: {
-    parameters: ["i32", "buffer", "buffer", "buffer", "buffer", "f32"],
-    result: "void",
-  },
-  kpg_select: { parameters: ["buffer", "buffer", "buffer", "buffer", "i64"], result: "void" },
-  kpg_reduce: {
-    parameters: ["i32", "buffer", "buffer", "i64", "i64", "i64", "f64"],
-    result: "void",
-  },
-  kpg_copy: { parameters: ["buffer", "buffer", "buffer"], result: "void" },
-  kpg_skeleton_edges: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "i64", "i64", "f32", "i32"],
-    result: "void",
-  },
-  kpg_skeleton_edges_grad: {
-    parameters: [
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "i64",
-      "i64",
-      "f32",
-      "i32",
-    ],
-    result: "void",
-  },
-  kpg_affine_relu: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "i64", "i64", "i32"],
-    result: "void",
-  },
-  kpg_affine_relu_grad: {
-    parameters: [
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "i64",
-      "i64",
-      "i64",
-      "i32",
-    ],
-    result: "void",
-  },
-  kpg_normalize: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "i64", "i64", "i64", "f32"],
-    result: "void",
-  },
-  kpg_normalize_grad: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "i64", "i64", "i64"],
-    result: "void",
-  },
-  kpg_resize_bilinear: { parameters: RESIZE_BILINEAR, result: "void" },
-  kpg_resize_bilinear_grad: { parameters: RESIZE_BILINEAR, result: "void" },
-  kpg_resize_nearest: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer"],
-    result: "void",
-  },
-  kpg_resize_nearest_grad: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer"],
-    result: "void",
-  },
-  kpg_sgemm: {
-    parameters: [
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "f32",
-      "buffer",
-      "i32",
-      "buffer",
-      "i32",
-      "f32",
-      "buffer",
-      "i32",
-    ],
-    result: "void",
-  },
+/**
+ * The C helper's functions, `name: [result, ...parameters]` (buffers are pointers; the ABI of
+ * c_kernels.c, KPG_VERSION). `SYMBOLS` below turns it into `Deno.dlopen`'s declarations.
+ */
+const SIGNATURES = {
+  kpg_version: [I],
+  kpg_init: [I, B, I], // BLAS path, threads
+  kpg_threads: [I],
+  // x or a, w or b, geometry int32[13], output, chunk floats
+  kpg_im2col_product: [V, B, B, B, B, I],
+  kpg_col2im_product: [V, B, B, B, B, I],
+  kpg_im2col_gradient: [V, B, B, B, B, I],
+  kpg_direct_conv: [V, B, B, B, B],
+  kpg_direct_filter_gradient: [V, B, B, B, B],
+  kpg_unary: [V, I, B, B, L, F, F], // op, x, y, n, p0, p1
+  kpg_binary: [V, I, B, B, B, B, F], // op, a, b, out, plan int32[12], p0
+  kpg_select: [V, B, B, B, B, L],
+  kpg_reduce: [V, I, B, B, L, L, L, D], // op, x, out, outer, red, inner, scale
+  kpg_copy: [V, B, B, B],
+  // pa, pb, grid, out, be, S, negInv, linear
+  kpg_skeleton_edges: [V, B, B, B, B, L, L, F, I],
+  // dy, pa, pb, grid, dpa, dpb, be, S, negInv, linear
+  kpg_skeleton_edges_grad: [V, B, B, B, B, B, B, L, L, F, I],
+  kpg_affine_relu: [V, B, B, B, B, L, L, I], // y, gamma, beta, z, rows, inner, relu
+  // dz, y, sd, gamma, beta, dx, dgamma, dbeta, m1, m2, outer, red, inner, relu
+  kpg_affine_relu_grad: [V, B, B, B, B, B, B, B, B, B, B, L, L, L, I],
+  // x, y, mean, variance, sd, outer, red, inner, eps
+  kpg_normalize: [V, B, B, B, B, B, L, L, L, F],
+  // dy, y, sd, dx, m1, m2, outer, red, inner
+  kpg_normalize_grad: [V, B, B, B, B, B, B, L, L, L],
+  // geometry int32[6], source, destination, row lo, hi, frac (f64), column lo, hi, frac (f64)
+  kpg_resize_bilinear: [V, B, B, B, B, B, B, B, B, B],
+  kpg_resize_bilinear_grad: [V, B, B, B, B, B, B, B, B, B],
+  // geometry int32[6], source, destination, rows, columns
+  kpg_resize_nearest: [V, B, B, B, B, B],
+  kpg_resize_nearest_grad: [V, B, B, B, B, B],
+  // tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc
+  kpg_sgemm: [V, I, I, I, I, I, F, B, I, B, I, F, B, I],
 } as const;
+
+type Signatures = typeof SIGNATURES;
+type Symbols = {
+  [K in keyof Signatures]: Signatures[K] extends readonly [infer R, ...infer P]
+    ? { readonly parameters: P; readonly result: R }
+    : never;
+};
+
+const SYMBOLS = Object.fromEntries(
+  Object.entries(SIGNATURES).map((
+    [name, [result, ...parameters]],
+  ) => [name, { parameters, result }]),
+) as unknown as Symbols;
 
 type HelperLib = Deno.DynamicLibrary<typeof SYMBOLS>;
 
@@ -265,24 +196,10 @@ function helperEngine(lib: HelperLib, chunkFloats: number): ConvEngine {
     geo[9] = g.strideH, geo[10] = g.strideW, geo[11] = g.padTop, geo[12] = g.padLeft;
     return geo;
   };
-  const sgemm: Sgemm = (tA, tB, m, n, k, alpha, a, b, beta, c, lda, ldb, ldc) => {
-    if (m === 0 || n === 0) return;
-    s.kpg_sgemm(
-      tA ? 1 : 0,
-      tB ? 1 : 0,
-      m,
-      n,
-      k,
-      alpha,
-      a,
-      lda ?? (tA ? m : k),
-      b,
-      ldb ?? (tB ? k : n),
-      beta,
-      c,
-      ldc ?? n,
-    );
-  };
+  const sgemm = packedSgemm((tA, tB, m, n, k, alpha, a, b, beta, c, lda, ldb, ldc) =>
+    s.kpg_sgemm(tA ? 1 : 0, tB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+  );
+
   return {
     name: "c",
     sgemm,
@@ -348,22 +265,8 @@ function helperOps(lib: HelperLib): NativeOps {
       s.kpg_affine_relu(y, gamma, beta, z, BigInt(rows), BigInt(inner), relu ? 1 : 0),
     affineReluGrad: (dz, y, sd, gamma, beta, dx, dgamma, dbeta, outer, red, inner, relu) => {
       const m1 = new Float32Array(outer * inner), m2 = new Float32Array(outer * inner);
-      s.kpg_affine_relu_grad(
-        dz,
-        y,
-        sd,
-        gamma,
-        beta,
-        dx,
-        dgamma,
-        dbeta,
-        m1,
-        m2,
-        BigInt(outer),
-        BigInt(red),
-        BigInt(inner),
-        relu ? 1 : 0,
-      );
+      const [o, r, i] = [BigInt(outer), BigInt(red), BigInt(inner)];
+      s.kpg_affine_relu_grad(dz, y, sd, gamma, beta, dx, dgamma, dbeta, m1, m2, o, r, i, +relu);
     },
     normalize: (x, y, mean, variance, sd, outer, red, inner, eps) =>
       s.kpg_normalize(x, y, mean, variance, sd, BigInt(outer), BigInt(red), BigInt(inner), eps),

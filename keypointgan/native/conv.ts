@@ -54,6 +54,17 @@ export type Sgemm = (
   ldc?: number,
 ) => void;
 
+/**
+ * An Sgemm over a call that needs every leading dimension: lda/ldb/ldc default to the packed
+ * strides, and empty products (m or n 0) make no call.
+ */
+export function packedSgemm(call: (...args: Required<Parameters<Sgemm>>) => void): Sgemm {
+  return (tA, tB, m, n, k, alpha, a, b, beta, c, lda, ldb, ldc) => {
+    if (m === 0 || n === 0) return;
+    call(tA, tB, m, n, k, alpha, a, b, beta, c, lda ?? (tA ? m : k), ldb ?? (tB ? k : n), ldc ?? n);
+  };
+}
+
 /** The three patch products (all outputs fully overwritten). */
 export interface ConvEngine {
   readonly name: string;

@@ -256,6 +256,32 @@ Deno.test({
 
 Deno.test({
   name:
+    "native Tile gradient (KpgTileGrad, so broadcastTo's) equals the stock Slice + Add chain bit for bit",
+  ignore,
+  async fn() {
+    // [x shape, reps]: Ψ's global appearance pool ([B, 1, 1, C] tiled over the S/8 grid), and
+    // copies along every axis at ranks 1–4.
+    const cases: [number[], number[]][] = [
+      [[8, 1, 1, 32], [1, 8, 8, 1]],
+      [[2, 3, 1, 4], [3, 2, 5, 2]],
+      [[3, 4, 5], [2, 1, 3]],
+      [[5, 7], [3, 2]],
+      [[6], [4]],
+    ];
+    for (const [shape, reps] of cases) {
+      const n = shape.reduce((a, b) => a * b, 1), m = n * reps.reduce((a, b) => a * b, 1);
+      const problem = await compareWithCpu(() => {
+        const x = tf.tensor(rand(n, 80, -2, 2), shape);
+        const w = tf.tensor(rand(m, 81, -3, 3), shape.map((d, i) => d * reps[i]));
+        return tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.tile(t, reps), w)))(x);
+      }, 0);
+      assertEquals(problem, undefined, `[${shape}] × [${reps}]: ${problem}`);
+    }
+  },
+});
+
+Deno.test({
+  name:
     "native OneHot and UnsortedSegmentSum (β's edge masks, gather gradients) match the stock CPU kernels",
   ignore: nativeSkipReason !== undefined,
   fn: async () => {

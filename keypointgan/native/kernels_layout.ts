@@ -180,6 +180,45 @@ function tile({ inputs, backend, attrs }: KernelArgs, env: NativeEnv) {
   return outputBits(backend, outShape, out, src);
 }
 
+/**
+ * Tile's gradient on native backends (`gradients.ts`): input dy, attr `reps` (rank ≤ 4);
+ * dx[x] = Σ dy over the reps copies of x, added in float32 in the order of TF.js's stock
+ * gradient (zeros, then one Add per copy, the last axis' copies fastest): the same bits in one
+ * kernel instead of a Slice and an Add per copy (64 each for Ψ's global appearance pool).
+ */
+export const TILE_GRAD = "KpgTileGrad";
+
+function tileGrad({ inputs, backend, attrs }: KernelArgs) {
+  const dy = f32(backend, inputs.dy), reps = attrs.reps as number[];
+  const rank = inputs.dy.shape.length;
+  if (!dy || rank > 4 || reps.length !== rank) {
+    throw new Error(`${TILE_GRAD}: float32 dy of rank ≤ 4 and its reps are required`);
+  }
+  const pad = Array(4 - rank).fill(1);
+  const [r0, r1, r2, r3] = [...pad, ...reps], d = [...pad, ...inputs.dy.shape];
+  const [x0, x1, x2, x3] = d.map((n, i) => n / [r0, r1, r2, r3][i]);
+  const dx = backend.pool.take(x0 * x1 * x2 * x3).fill(0);
+  for (let i0 = 0; i0 < r0; i0++) {
+    for (let i1 = 0; i1 < r1; i1++) {
+      for (let i2 = 0; i2 < r2; i2++) {
+        for (let i3 = 0; i3 < r3; i3++) {
+          let o = 0;
+          for (let a = 0; a < x0; a++) {
+            for (let b = 0; b < x1; b++) {
+              for (let c = 0; c < x2; c++, o += x3) {
+                const at = (((i0 * x0 + a) * d[1] + i1 * x1 + b) * d[2] + i2 * x2 + c) * d[3] +
+                  i3 * x3;
+                for (let e = 0; e < x3; e++) dx[o + e] += dy[at + e];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return output(backend, inputs.dy.shape.map((n, i) => n / reps[i]), dx);
+}
+
 /** All inputs present with one dtype and one array type. */
 function sameKind(values: (Bits32 | undefined)[]): values is Bits32[] {
   const first = values[0];
@@ -280,6 +319,7 @@ export const layoutKernels: readonly NativeKernel[] = [
   { name: "Concat", body: concat },
   { name: "Transpose", body: transpose },
   { name: "Tile", body: tile },
+  { name: TILE_GRAD, body: tileGrad },
   resizeKernel("ResizeBilinear", true),
   resizeGradKernel("ResizeBilinearGrad", true),
   resizeKernel("ResizeNearestNeighbor", false),

@@ -181,6 +181,35 @@ function affineReluGradKernel(args: KernelArgs, env: NativeEnv): TensorInfo[] {
   ];
 }
 
+/**
+ * BatchNorm's running statistics update (`keypointgan/model/layers.ts`): inputs runMean,
+ * runVar, mean, variance (C floats each, any shapes); attrs `momentum` m and `count` n; outputs
+ * runMean·(1 − m) + mean·m and runVar·(1 − m) + (variance·n/(n − 1))·m `[C]` with the float32
+ * roundings of the Multiply and Add kernel chain it replaces (scalars rounded to float32 as
+ * TF.js does, one rounding per op). One kernel without a gradient instead of ten (and the
+ * tape's copies of their inputs) per BatchNorm call.
+ */
+export const RUNNING_STATS = "KpgRunningStats";
+
+function runningStatsKernel(args: KernelArgs): TensorInfo[] {
+  const { inputs, backend, attrs } = args;
+  const [rm, rv, m, v] = [inputs.runMean, inputs.runVar, inputs.mean, inputs.variance].map((t) =>
+    f32(backend, t)
+  );
+  const c = rm?.length ?? 0;
+  if (!rm || !rv || !m || !v || rv.length !== c || m.length !== c || v.length !== c) {
+    throw new Error(`${RUNNING_STATS}: float32 runMean, runVar, mean, variance of one size`);
+  }
+  const fr = Math.fround, n = attrs.count as number, momentum = attrs.momentum as number;
+  const keep = fr(1 - momentum), take = fr(momentum), unbias = fr(n / Math.max(n - 1, 1));
+  const mean = backend.pool.take(c), variance = backend.pool.take(c);
+  for (let i = 0; i < c; i++) {
+    mean[i] = fr(rm[i] * keep) + fr(m[i] * take);
+    variance[i] = fr(rv[i] * keep) + fr(fr(v[i] * unbias) * take);
+  }
+  return [output(backend, [c], mean), output(backend, [c], variance)];
+}
+
 /** The reduction overrides. */
 export const reduceKernels: readonly NativeKernel[] = [
   reduceKernel("Sum", Reduce.sum),
@@ -192,4 +221,5 @@ export const reduceKernels: readonly NativeKernel[] = [
   { name: NORMALIZE_GRAD, body: normalizeGradKernel },
   { name: AFFINE_RELU, body: affineReluKernel },
   { name: AFFINE_RELU_GRAD, body: affineReluGradKernel },
+  { name: RUNNING_STATS, body: runningStatsKernel },
 ];

@@ -13,7 +13,6 @@ import {
   type ResizeGeometry,
   Unary,
 } from "./ops.ts";
-import type { LoopPlan } from "./shapes.ts";
 
 type F = (v: number) => number;
 
@@ -99,7 +98,7 @@ function binaryFn(op: number, p0: number): G {
   throw new Error(`native: unknown binary op ${op}`);
 }
 
-function unary(op: number, x: Float32Array, y: Float32Array, p0: number, p1: number): void {
+const unary: NativeOps["unary"] = (op, x, y, p0, p1) => {
   const n = y.length;
   // The hottest ops get monomorphic loops (a closure call per element costs ~3×).
   if (op === Unary.relu) {
@@ -112,16 +111,9 @@ function unary(op: number, x: Float32Array, y: Float32Array, p0: number, p1: num
   }
   const f = unaryFn(op, p0, p1);
   for (let i = 0; i < n; i++) y[i] = f(x[i]);
-}
+};
 
-function binary(
-  op: number,
-  a: Float32Array,
-  b: Float32Array,
-  out: Float32Array | Uint8Array,
-  plan: LoopPlan,
-  p0 = 0,
-): void {
+const binary: NativeOps["binary"] = (op, a, b, out, plan, p0 = 0) => {
   const [n0, n1, n2, n3] = plan.shape;
   const [a0, a1, a2, a3] = plan.aStrides, [b0, b1, b2, b3] = plan.bStrides;
   if (op === Binary.mul && a3 === 1 && b3 === 1 && n0 * n1 * n2 === 1) {
@@ -138,21 +130,13 @@ function binary(
       }
     }
   }
-}
+};
 
-function select(cond: Uint8Array, a: Float32Array, b: Float32Array, out: Float32Array): void {
+const select: NativeOps["select"] = (cond, a, b, out) => {
   for (let i = 0; i < out.length; i++) out[i] = cond[i] ? a[i] : b[i];
-}
+};
 
-function reduce(
-  op: number,
-  x: Float32Array,
-  out: Float32Array,
-  outer: number,
-  red: number,
-  inner: number,
-  scale: number,
-): void {
+const reduce: NativeOps["reduce"] = (op, x, out, outer, red, inner, scale) => {
   // Accumulate in doubles, like TF.js's CPU Sum (JS numbers), one output at a time in
   // increasing r: the order is fixed, so results are reproducible.
   if (inner === 1 && op === Reduce.sum) {
@@ -179,19 +163,13 @@ function reduce(
     const s = op === Reduce.sum ? scale : 1;
     for (let i = 0; i < inner; i++) out[o * inner + i] = acc[i] * s;
   }
-}
+};
 
 // As TF.js's Max/Min kernels: any NaN in the reduced values makes the result NaN.
 const nanMax = (m: number, v: number) => (v > m || v !== v ? v : m);
 const nanMin = (m: number, v: number) => (v < m || v !== v ? v : m);
 
-function copy(
-  dst: Float32Array,
-  dstOff: number,
-  src: Float32Array,
-  srcOff: number,
-  plan: LoopPlan,
-): void {
+const copy: NativeOps["copy"] = (dst, dstOff, src, srcOff, plan) => {
   const [n0, n1, n2, n3] = plan.shape;
   const [d0, d1, d2, d3] = plan.aStrides, [s0, s1, s2, s3] = plan.bStrides;
   for (let i0 = 0; i0 < n0; i0++) {
@@ -203,9 +181,24 @@ function copy(
       }
     }
   }
-}
+};
 
-function resizeBilinear(x: Float32Array, y: Float32Array, g: ResizeGeometry): void {
+/**
+ * Every output pixel of a bilinear resize: `visit(o, tl, tr, bl, br, cf, rf)` with o the offset of
+ * its first channel, tl…br those of its four source pixels and cf, rf the column and row weights.
+ */
+function forBilinear(
+  g: ResizeGeometry,
+  visit: (
+    o: number,
+    tl: number,
+    tr: number,
+    bl: number,
+    br: number,
+    cf: number,
+    rf: number,
+  ) => void,
+): void {
   const rows = bilinearTaps(g.inH, g.outH, g.alignCorners, g.halfPixelCenters);
   const cols = bilinearTaps(g.inW, g.outW, g.alignCorners, g.halfPixelCenters);
   const C = g.channels;
@@ -214,90 +207,69 @@ function resizeBilinear(x: Float32Array, y: Float32Array, g: ResizeGeometry): vo
     for (let r = 0; r < g.outH; r++) {
       const top = (b * g.inH + rows.lo[r]) * g.inW, bot = (b * g.inH + rows.hi[r]) * g.inW;
       const rf = rows.frac[r];
-      for (let c = 0; c < g.outW; c++) {
-        const l = cols.lo[c] * C, h = cols.hi[c] * C, cf = cols.frac[c];
-        const tl = top * C + l, tr = top * C + h, bl = bot * C + l, br = bot * C + h;
-        for (let d = 0; d < C; d++) {
-          const t = x[tl + d] + (x[tr + d] - x[tl + d]) * cf;
-          const u = x[bl + d] + (x[br + d] - x[bl + d]) * cf;
-          y[o++] = t + (u - t) * rf;
-        }
-      }
-    }
-  }
-}
-
-function resizeBilinearGrad(dy: Float32Array, dx: Float32Array, g: ResizeGeometry): void {
-  const rows = bilinearTaps(g.inH, g.outH, g.alignCorners, g.halfPixelCenters);
-  const cols = bilinearTaps(g.inW, g.outW, g.alignCorners, g.halfPixelCenters);
-  const C = g.channels;
-  dx.fill(0);
-  let o = 0;
-  for (let b = 0; b < g.batch; b++) {
-    for (let r = 0; r < g.outH; r++) {
-      const top = (b * g.inH + rows.lo[r]) * g.inW, bot = (b * g.inH + rows.hi[r]) * g.inW;
-      const rf = rows.frac[r];
-      for (let c = 0; c < g.outW; c++) {
-        const l = cols.lo[c] * C, h = cols.hi[c] * C, cf = cols.frac[c];
-        const tl = top * C + l, tr = top * C + h, bl = bot * C + l, br = bot * C + h;
-        const wtl = (1 - rf) * (1 - cf), wtr = (1 - rf) * cf, wbl = rf * (1 - cf), wbr = rf * cf;
-        for (let d = 0; d < C; d++, o++) {
-          const v = dy[o];
-          dx[tl + d] += v * wtl;
-          dx[tr + d] += v * wtr;
-          dx[bl + d] += v * wbl;
-          dx[br + d] += v * wbr;
-        }
-      }
-    }
-  }
-}
-
-function resizeNearest(x: Float32Array, y: Float32Array, g: ResizeGeometry): void {
-  const rows = nearestTaps(g.inH, g.outH, g.alignCorners, g.halfPixelCenters);
-  const cols = nearestTaps(g.inW, g.outW, g.alignCorners, g.halfPixelCenters);
-  const C = g.channels;
-  let o = 0;
-  for (let b = 0; b < g.batch; b++) {
-    for (let r = 0; r < g.outH; r++) {
-      const row = (b * g.inH + rows[r]) * g.inW;
       for (let c = 0; c < g.outW; c++, o += C) {
-        const s = (row + cols[c]) * C;
-        y.set(x.subarray(s, s + C), o);
+        const l = cols.lo[c] * C, h = cols.hi[c] * C, cf = cols.frac[c];
+        visit(o, top * C + l, top * C + h, bot * C + l, bot * C + h, cf, rf);
       }
     }
   }
 }
 
-function resizeNearestGrad(dy: Float32Array, dx: Float32Array, g: ResizeGeometry): void {
+/** Every output pixel of a nearest resize: `visit(o, s)`, the offsets of its and its source's first channel. */
+function forNearest(g: ResizeGeometry, visit: (o: number, s: number) => void): void {
   const rows = nearestTaps(g.inH, g.outH, g.alignCorners, g.halfPixelCenters);
   const cols = nearestTaps(g.inW, g.outW, g.alignCorners, g.halfPixelCenters);
   const C = g.channels;
-  dx.fill(0);
   let o = 0;
   for (let b = 0; b < g.batch; b++) {
     for (let r = 0; r < g.outH; r++) {
       const row = (b * g.inH + rows[r]) * g.inW;
-      for (let c = 0; c < g.outW; c++) {
-        const s = (row + cols[c]) * C;
-        for (let d = 0; d < C; d++) dx[s + d] += dy[o++];
-      }
+      for (let c = 0; c < g.outW; c++, o += C) visit(o, (row + cols[c]) * C);
     }
   }
 }
+
+const resizeBilinear: NativeOps["resizeBilinear"] = (x, y, g) => {
+  const C = g.channels;
+  forBilinear(g, (o, tl, tr, bl, br, cf, rf) => {
+    for (let d = 0; d < C; d++) {
+      const t = x[tl + d] + (x[tr + d] - x[tl + d]) * cf;
+      const u = x[bl + d] + (x[br + d] - x[bl + d]) * cf;
+      y[o + d] = t + (u - t) * rf;
+    }
+  });
+};
+
+const resizeBilinearGrad: NativeOps["resizeBilinearGrad"] = (dy, dx, g) => {
+  const C = g.channels;
+  dx.fill(0);
+  forBilinear(g, (o, tl, tr, bl, br, cf, rf) => {
+    const wtl = (1 - rf) * (1 - cf), wtr = (1 - rf) * cf, wbl = rf * (1 - cf), wbr = rf * cf;
+    for (let d = 0; d < C; d++) {
+      const v = dy[o + d];
+      dx[tl + d] += v * wtl;
+      dx[tr + d] += v * wtr;
+      dx[bl + d] += v * wbl;
+      dx[br + d] += v * wbr;
+    }
+  });
+};
+
+const resizeNearest: NativeOps["resizeNearest"] = (x, y, g) => {
+  const C = g.channels;
+  forNearest(g, (o, s) => y.set(x.subarray(s, s + C), o));
+};
+
+const resizeNearestGrad: NativeOps["resizeNearestGrad"] = (dy, dx, g) => {
+  const C = g.channels;
+  dx.fill(0);
+  forNearest(g, (o, s) => {
+    for (let d = 0; d < C; d++) dx[s + d] += dy[o + d];
+  });
+};
 
 /** The JS primitives. */
-function normalize(
-  x: Float32Array,
-  y: Float32Array,
-  mean: Float32Array,
-  variance: Float32Array,
-  sd: Float32Array,
-  outer: number,
-  red: number,
-  inner: number,
-  eps: number,
-): void {
+const normalize: NativeOps["normalize"] = (x, y, mean, variance, sd, outer, red, inner, eps) => {
   const e = Math.fround(eps), scale = 1 / red;
   const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
@@ -327,52 +299,11 @@ function normalize(
       }
     }
   }
-}
-
-function normalizeGrad(
-  dy: Float32Array,
-  y: Float32Array,
-  sd: Float32Array,
-  dx: Float32Array,
-  outer: number,
-  red: number,
-  inner: number,
-): void {
-  const a1 = new Float64Array(inner), a2 = new Float64Array(inner);
-  const m1 = new Float32Array(inner), m2 = new Float32Array(inner);
-  for (let o = 0; o < outer; o++) {
-    const base = o * red * inner, at = o * inner;
-    a1.fill(0), a2.fill(0);
-    for (let r = 0; r < red; r++) {
-      const row = base + r * inner;
-      for (let i = 0; i < inner; i++) {
-        a1[i] += dy[row + i];
-        a2[i] += Math.fround(dy[row + i] * y[row + i]);
-      }
-    }
-    for (let i = 0; i < inner; i++) m1[i] = a1[i] / red, m2[i] = a2[i] / red;
-    for (let r = 0; r < red; r++) {
-      const row = base + r * inner;
-      for (let i = 0; i < inner; i++) {
-        const d = Math.fround(Math.fround(dy[row + i] - m1[i]) - Math.fround(y[row + i] * m2[i]));
-        dx[row + i] = d / sd[at + i];
-      }
-    }
-  }
-}
+};
 
 const F6 = Math.fround(1e-6);
 
-function skeletonEdges(
-  pa: Float32Array,
-  pb: Float32Array,
-  grid: Float32Array,
-  out: Float32Array,
-  be: number,
-  S: number,
-  negInv: number,
-  linear: boolean,
-): void {
+const skeletonEdges: NativeOps["skeletonEdges"] = (pa, pb, grid, out, be, S, negInv, linear) => {
   const fr = Math.fround;
   let o = 0;
   for (let e = 0; e < be; e++) {
@@ -392,20 +323,20 @@ function skeletonEdges(
       }
     }
   }
-}
+};
 
-function skeletonEdgesGrad(
-  g: Float32Array,
-  pa: Float32Array,
-  pb: Float32Array,
-  grid: Float32Array,
-  dpa: Float32Array,
-  dpb: Float32Array,
-  be: number,
-  S: number,
-  negInv: number,
-  linear: boolean,
-): void {
+const skeletonEdgesGrad: NativeOps["skeletonEdgesGrad"] = (
+  g,
+  pa,
+  pb,
+  grid,
+  dpa,
+  dpb,
+  be,
+  S,
+  negInv,
+  linear,
+) => {
   const fr = Math.fround;
   for (let e = 0; e < be; e++) {
     const ax = pa[2 * e], ay = pa[2 * e + 1];
@@ -440,44 +371,31 @@ function skeletonEdgesGrad(
     dpa[2 * e] = gax - gdx, dpa[2 * e + 1] = gay - gdy;
     dpb[2 * e] = gdx, dpb[2 * e + 1] = gdy;
   }
-}
+};
 
-function affineRelu(
-  y: Float32Array,
-  gamma: Float32Array,
-  beta: Float32Array,
-  z: Float32Array,
-  rows: number,
-  inner: number,
-  relu: boolean,
-): void {
+const affineRelu: NativeOps["affineRelu"] = (y, gamma, beta, z, rows, inner, relu) => {
   for (let r = 0, o = 0; r < rows; r++) {
     for (let i = 0; i < inner; i++, o++) {
       const v = Math.fround(Math.fround(y[o] * gamma[i]) + beta[i]);
       z[o] = relu && v < 0 ? 0 : v;
     }
   }
-}
+};
 
-function affineReluGrad(
-  dz: Float32Array,
-  y: Float32Array,
-  sd: Float32Array,
-  gamma: Float32Array,
-  beta: Float32Array,
-  dx: Float32Array,
-  dgamma: Float32Array,
-  dbeta: Float32Array,
-  outer: number,
-  red: number,
-  inner: number,
-  relu: boolean,
+/**
+ * The gradient of `normalize` (no `affine`: dx = ((g − mean(g)) − y·mean(g·y)) / sd, g = dz) or
+ * of `affineRelu` after it (dx = gamma·(…) / sd, dgamma = Σ g·y, dbeta = Σ g, g = masked dz).
+ */
+function gradOfNormalized(
+  [dz, y, sd, dx, outer, red, inner]: Parameters<NativeOps["normalizeGrad"]>,
+  affine?: {
+    gamma: Float32Array;
+    dgamma: Float32Array;
+    dbeta: Float32Array;
+    masked: (k: number, i: number) => number;
+  },
 ): void {
-  const masked = (k: number, i: number) => {
-    if (!relu) return dz[k];
-    const v = Math.fround(Math.fround(y[k] * gamma[i]) + beta[i]);
-    return v > 0 ? dz[k] : v !== v ? v : dz[k] * 0; // as KpgReluGrad
-  };
+  const grad = affine?.masked ?? ((k: number) => dz[k]);
   const a1 = new Float64Array(inner), a2 = new Float64Array(inner);
   const m1 = new Float32Array(inner), m2 = new Float32Array(inner);
   for (let o = 0; o < outer; o++) {
@@ -486,25 +404,49 @@ function affineReluGrad(
     for (let r = 0; r < red; r++) {
       const row = base + r * inner;
       for (let i = 0; i < inner; i++) {
-        const g = masked(row + i, i);
+        const g = grad(row + i, i);
         a1[i] += g;
         a2[i] += Math.fround(g * y[row + i]);
       }
     }
     for (let i = 0; i < inner; i++) {
-      dbeta[at + i] = a1[i], dgamma[at + i] = a2[i];
+      if (affine) affine.dbeta[at + i] = a1[i], affine.dgamma[at + i] = a2[i];
       m1[i] = a1[i] / red, m2[i] = a2[i] / red;
     }
     for (let r = 0; r < red; r++) {
       const row = base + r * inner;
       for (let i = 0; i < inner; i++) {
-        const g = masked(row + i, i);
+        const g = grad(row + i, i);
         const d = Math.fround(Math.fround(g - m1[i]) - Math.fround(y[row + i] * m2[i]));
-        dx[row + i] = Math.fround(gamma[i] * d) / sd[at + i];
+        dx[row + i] = (affine ? Math.fround(affine.gamma[i] * d) : d) / sd[at + i];
       }
     }
   }
 }
+
+const normalizeGrad: NativeOps["normalizeGrad"] = (...args) => gradOfNormalized(args);
+
+const affineReluGrad: NativeOps["affineReluGrad"] = (
+  dz,
+  y,
+  sd,
+  gamma,
+  beta,
+  dx,
+  dgamma,
+  dbeta,
+  outer,
+  red,
+  inner,
+  relu,
+) => {
+  const masked = (k: number, i: number) => {
+    if (!relu) return dz[k];
+    const v = Math.fround(Math.fround(y[k] * gamma[i]) + beta[i]);
+    return v > 0 ? dz[k] : v !== v ? v : dz[k] * 0; // as KpgReluGrad
+  };
+  gradOfNormalized([dz, y, sd, dx, outer, red, inner], { gamma, dgamma, dbeta, masked });
+};
 
 export const jsOps: NativeOps = {
   name: "js",
