@@ -54,6 +54,8 @@ const train: TrainParams = {
   dNoise: 0,
   dMinibatchStd: false,
   dNoiseSteps: 0,
+  equivariance: 0,
+  dLrScale: 1,
   poolSize: 50,
   reconstruction: "perceptual",
   perceptualNet: "pixels",
