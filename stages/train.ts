@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { APPEARANCE_POOLS } from "../keypointgan/model/arch.ts";
+import { APPEARANCE_POOLS, PHI_OUTPUTS } from "../keypointgan/model/arch.ts";
 import { join } from "node:path";
 import { z } from "zod";
 import { type ArtifactRef, defineStage } from "../pipeline/stage.ts";
@@ -88,6 +88,11 @@ const params = z.strictObject({
   equivariance: z.number().min(0).default(0),
   /** D's lr as a multiple of G's (official 1). Why: a slower D leaves Φ's gradient informative. */
   dLrScale: z.number().positive().default(1),
+  /**
+   * Φ's output layer: `linear` (official, unbounded) or `sigmoid` (in ȳ's range; NOT the
+   * paper's). Why: D told Φ's outputs from β's by their range (docs/results.md).
+   */
+  phiOutput: z.enum(PHI_OUTPUTS).default("linear"),
   /** Steps between held-out error rows in metrics.jsonl (tier; 0 = off; a multiple of logEvery). */
   evalEvery: z.int().min(0).optional(),
   /** Test frames (evenly spaced) the held-out monitor predicts on. */

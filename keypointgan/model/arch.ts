@@ -36,7 +36,17 @@ export interface ArchConfig {
    * batch. Not in the official code; absent = off.
    */
   readonly dMinibatchStd?: boolean;
+  /**
+   * Φ's output layer: `linear` (official: unbounded) or `sigmoid` (bounded to ȳ's range (0, 1),
+   * so D cannot tell Φ's outputs from β's by their range alone). Not in the official code;
+   * absent = `linear`.
+   */
+  readonly phiOutput?: PhiOutput;
 }
+
+/** Φ's output activations (see `ArchConfig.phiOutput`). */
+export const PHI_OUTPUTS = ["linear", "sigmoid"] as const;
+export type PhiOutput = (typeof PHI_OUTPUTS)[number];
 
 /** Ψ's appearance code (defined in tiers.ts, which sets it per tier). */
 export { APPEARANCE_POOLS, type AppearancePool } from "../tiers.ts";

@@ -20,6 +20,8 @@ export async function exportPredictor(
     numPoints: number;
     skeleton: string;
     edges: readonly (readonly [number, number])[];
+    /** Φ's output layer when not the official linear one. */
+    phiOutput?: "linear" | "sigmoid";
   },
 ): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });

@@ -82,7 +82,7 @@ function toUint8(x: tf.Tensor4D): Uint8Array {
 /** p = η(Φ(x)): keypoints `[n, K, 2]` in [−1, 1]. */
 export function predictKeypoints(model: TrainedModel, images: Uint8Array, n: number): Float32Array {
   return tf.tidy(() => {
-    const y = poseEncoder(model.store, toInput(model, images, n), EVAL);
+    const y = poseEncoder(model.store, toInput(model, images, n), EVAL, model.meta.arch.phiOutput);
     return keypointRegressor(model.store, y).dataSync() as Float32Array;
   });
 }
@@ -90,13 +90,14 @@ export function predictKeypoints(model: TrainedModel, images: Uint8Array, n: num
 /** y = Φ(x): skeleton images `[n, S, S]` (unbounded; the paper's log(y) figure). */
 export function skeletonImages(model: TrainedModel, images: Uint8Array, n: number): Float32Array {
   return tf.tidy(() =>
-    poseEncoder(model.store, toInput(model, images, n), EVAL).dataSync() as Float32Array
+    poseEncoder(model.store, toInput(model, images, n), EVAL, model.meta.arch.phiOutput)
+      .dataSync() as Float32Array
   );
 }
 
 /** What Ψ receives for a pose image: β(η(Φ(x))) with the bottleneck, else Φ(x). */
 function decoderInput(model: TrainedModel, x: tf.Tensor4D): tf.Tensor4D {
-  const y = poseEncoder(model.store, x, EVAL);
+  const y = poseEncoder(model.store, x, EVAL, model.meta.arch.phiOutput);
   if (!model.meta.flags.bottleneck) return y;
   return renderSkeleton(
     keypointRegressor(model.store, y),

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Dataset } from "../data/types.ts";
+import type { PhiOutput } from "./arch.ts";
 import { predictionSpread } from "../eval/baselines.ts";
 import { evaluateProtocols } from "../eval/protocols.ts";
 import { SKELETONS } from "../skeletons.ts";
@@ -95,7 +96,12 @@ function spread(count: number, frames: number): number[] {
 }
 
 /** A monitor over `frames` test frames of `ds`, or null when `frames` is 0 or the split is empty. */
-export function makeMonitor(ds: Dataset, frames: number, batch = 64): Monitor | null {
+export function makeMonitor(
+  ds: Dataset,
+  frames: number,
+  batch = 64,
+  phiOutput: PhiOutput = "linear",
+): Monitor | null {
   const test = ds.test, h = ds.header;
   if (frames <= 0 || test.count === 0) return null;
   const idx = spread(test.count, frames);
@@ -120,7 +126,7 @@ export function makeMonitor(ds: Dataset, frames: number, batch = 64): Monitor | 
           ),
           1,
         ) as tf.Tensor4D; // [n, S, S, 3] in [-1, 1]
-        return keypointRegressor(store, poseEncoder(store, x, EVAL)).dataSync();
+        return keypointRegressor(store, poseEncoder(store, x, EVAL, phiOutput)).dataSync();
       });
       pred.set(out, a * k * 2);
     }

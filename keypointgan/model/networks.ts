@@ -6,7 +6,7 @@
  * @module
  */
 import { tf } from "../tf.ts";
-import { type AppearancePool, type ArchConfig, ch } from "./arch.ts";
+import { type AppearancePool, type ArchConfig, ch, type PhiOutput } from "./arch.ts";
 import { convBnRelu, encoder, initConvBnRelu, initEncoder } from "./encoder.ts";
 import {
   conv2d,
@@ -48,8 +48,16 @@ export function initPoseEncoder(store: ParamStore, cfg: ArchConfig, rng: Rng): v
   initConv(store, "phi/dec3/out", 3, ch(cfg, 32), 1, true, rng);
 }
 
-/** Φ: image x `[B, S, S, 3]` in [−1, 1] → skeleton image y `[B, S, S, 1]` (unbounded). */
-export function poseEncoder(store: ParamStore, x: tf.Tensor4D, mode: Mode): tf.Tensor4D {
+/**
+ * Φ: image x `[B, S, S, 3]` in [−1, 1] → skeleton image y `[B, S, S, 1]` (unbounded; in (0, 1)
+ * with `output` sigmoid).
+ */
+export function poseEncoder(
+  store: ParamStore,
+  x: tf.Tensor4D,
+  mode: Mode,
+  output: PhiOutput = "linear",
+): tf.Tensor4D {
   const skips: tf.Tensor4D[] = [];
   let h = x;
   for (let i = 0; i < 4; i++) {
@@ -65,8 +73,15 @@ export function poseEncoder(store: ParamStore, x: tf.Tensor4D, mode: Mode): tf.T
     h = convBnRelu(store, `phi/dec${i}/a`, h, mode);
     if (i < 3) h = upsample2x(convBnRelu(store, `phi/dec${i}/b`, h, mode));
   }
-  return conv2d(store, "phi/dec3/out", h, 1, 1); // [B, S, S, 1]
+  const y = conv2d(store, "phi/dec3/out", h, 1, 1); // [B, S, S, 1]
+  if (output === "linear") return y;
+  // Shifted by −4 so that a fresh Φ starts near 0 (sigmoid(−4) ≈ 0.018), the value of most of ȳ's
+  // pixels, instead of a grey 0.5 that D would reject from step 0.
+  return tf.sigmoid(tf.sub(y, PHI_SIGMOID_SHIFT));
 }
+
+/** Offset of the `sigmoid` output (see `poseEncoder`). */
+const PHI_SIGMOID_SHIFT = 4;
 
 /** η — `NipsEncoder` with InstanceNorm (digest §2.2): skeleton image → K heatmaps at S/8. */
 export function initKeypointRegressor(store: ParamStore, cfg: ArchConfig, rng: Rng): void {

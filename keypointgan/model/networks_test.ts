@@ -94,3 +94,23 @@ Deno.test("D's minibatch-sd channel: zero for a batch of one repeated image, one
   plain.dispose();
   withSd.dispose();
 });
+
+Deno.test("Φ's sigmoid output is sigmoid(linear − 4): in (0, 1), near 0 at init", () => {
+  const store = new ParamStore();
+  initAll(store, TINY, new Rng(3));
+  const mode = { training: false };
+  tf.tidy(() => {
+    const x = tf.randomUniform([2, 32, 32, 3], -1, 1, "float32", 2) as tf.Tensor4D;
+    const lin = poseEncoder(store, x, mode).dataSync();
+    const sig = poseEncoder(store, x, mode, "sigmoid").dataSync();
+    let worst = 0, mean = 0;
+    for (let i = 0; i < lin.length; i++) {
+      worst = Math.max(worst, Math.abs(sig[i] - 1 / (1 + Math.exp(4 - lin[i]))));
+      mean += sig[i] / lin.length;
+      if (!(sig[i] > 0 && sig[i] < 1)) throw new Error(`output ${sig[i]} outside (0, 1)`);
+    }
+    if (worst > 1e-6) throw new Error(`sigmoid output off by ${worst}`);
+    if (!(mean < 0.05)) throw new Error(`a fresh Φ should start near 0, mean ${mean}`);
+  });
+  store.dispose();
+});

@@ -10,7 +10,7 @@ import { selectPriorSubset } from "../data/prior_subset.ts";
 import type { Dataset } from "../data/types.ts";
 import { SKELETONS } from "../skeletons.ts";
 import { tf } from "../tf.ts";
-import type { AppearancePool, ArchConfig } from "./arch.ts";
+import type { AppearancePool, ArchConfig, PhiOutput } from "./arch.ts";
 import { validateArch } from "./arch.ts";
 import { BatchSource } from "./batches.ts";
 import { exportPredictor } from "./export.ts";
@@ -79,6 +79,7 @@ export interface TrainParams extends CommonParams {
   dNoiseSteps: number;
   equivariance: number;
   dLrScale: number;
+  phiOutput: PhiOutput;
   evalEvery: number;
   evalFrames: number;
 }
@@ -260,6 +261,7 @@ export async function runTrain(
     imageDiscriminator: flags.secondCycle !== "none" && !flags.supervised,
     appearancePool: p.appearancePool,
     ...(p.dMinibatchStd ? { dMinibatchStd: true } : {}),
+    ...(p.phiOutput !== "linear" ? { phiOutput: p.phiOutput } : {}),
   };
   validateArch(arch);
   const features = await featureNet(p, arch.imageSize);
@@ -291,7 +293,7 @@ export async function runTrain(
   const t0 = performance.now();
   try {
     await loadRegressor(trainer, regressorDir, c.render);
-    const monitor = makeMonitor(ds, p.evalEvery > 0 ? p.evalFrames : 0);
+    const monitor = makeMonitor(ds, p.evalEvery > 0 ? p.evalFrames : 0, 64, p.phiOutput);
     const job = new GanJob(trainer, new BatchSource(ds, c.prior), p.batch, p.seed, monitor);
     const rows = await runLoop(job, {
       ...loopOptions(p, hooks, p.batch / ds.train.count, timing),
@@ -316,6 +318,7 @@ export async function runTrain(
       numPoints: arch.numPoints,
       skeleton: ds.header.skeleton,
       edges: c.edges,
+      ...(arch.phiOutput ? { phiOutput: arch.phiOutput } : {}),
     });
     const final = finalLosses(rows);
     await writeJson(join(hooks.outDir, "train.json"), {

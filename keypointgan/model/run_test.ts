@@ -56,6 +56,7 @@ const train: TrainParams = {
   dNoiseSteps: 0,
   equivariance: 0,
   dLrScale: 1,
+  phiOutput: "linear",
   poolSize: 50,
   reconstruction: "perceptual",
   perceptualNet: "pixels",

@@ -183,7 +183,7 @@ export class Trainer {
     const cond = flags.conditional ? b.xCond : null;
     const lambdaEqui = this.cfg.equivariance ?? 0;
     out.g_total = this.#update("g", ["phi/", "psi/"], lr, () => {
-      y = tf.keep(poseEncoder(this.store, b.x, TRAIN)); // [B, S, S, 1]
+      y = tf.keep(poseEncoder(this.store, b.x, TRAIN, this.cfg.arch.phiOutput)); // [B, S, S, 1]
       const k = flags.bottleneck || lambdaEqui > 0 ? keypointRegressor(this.store, y) : null;
       const psiIn = flags.bottleneck ? renderSkeleton(k!, edges, arch.imageSize, render) : y;
       const xHat = decoder(this.store, psiIn, cond, TRAIN, arch.appearancePool); // [B, S, S, 3]
@@ -196,7 +196,7 @@ export class Trainer {
       }
       if (flags.secondCycle !== "none") {
         xTilde = tf.keep(decoder(this.store, yBar, cond, TRAIN, arch.appearancePool)); // x̃ = Ψ(ȳ, x′)
-        let yTilde = poseEncoder(this.store, xTilde, TRAIN);
+        let yTilde = poseEncoder(this.store, xTilde, TRAIN, this.cfg.arch.phiOutput);
         if (flags.secondCycle === "bottleneck") {
           yTilde = renderSkeleton(
             keypointRegressor(this.store, yTilde),
@@ -229,7 +229,7 @@ export class Trainer {
     const warps = sampleSimilarities(rng, x.shape[0], EQUIVARIANCE_WARPS);
     const kWarped = keypointRegressor(
       this.store,
-      poseEncoder(this.store, warpImages(x, warps, -1), TRAIN),
+      poseEncoder(this.store, warpImages(x, warps, -1), TRAIN, this.cfg.arch.phiOutput),
     );
     return mse(kWarped, warpKeypoints(k, warps));
   }
@@ -305,7 +305,10 @@ export class Trainer {
       throw new Error("Cannot train the supervised baseline: the batch has no keypoints");
     }
     const sup = this.#update("sup", ["phi/", "eta/"], lr, () => {
-      return mse(keypointRegressor(this.store, poseEncoder(this.store, b.x, TRAIN)), b.keypoints!);
+      return mse(
+        keypointRegressor(this.store, poseEncoder(this.store, b.x, TRAIN, this.cfg.arch.phiOutput)),
+        b.keypoints!,
+      );
     });
     return { sup };
   }

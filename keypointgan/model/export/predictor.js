@@ -67,7 +67,9 @@ export function createPredictor(tf, config, bin) {
       h = cbr(`phi/dec${i}/a`, h);
       if (i < 3) h = up(cbr(`phi/dec${i}/b`, h));
     }
-    return conv("phi/dec3/out", h, 1, 1);
+    const y = conv("phi/dec3/out", h, 1, 1);
+    // `phiOutput` sigmoid (not the official Φ): sigmoid(y − 4), as keypointgan/model/networks.ts.
+    return config.phiOutput === "sigmoid" ? tf.sigmoid(tf.sub(y, 4)) : y;
   };
   const eta = (y) => {
     let h = y;
