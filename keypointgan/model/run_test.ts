@@ -141,3 +141,36 @@ Deno.test("pretrain → train writes the declared outputs, byte-identical for th
   p.dispose();
   model.dispose();
 });
+
+Deno.test("a sigmoid-Φ model: inference and the browser export both apply it, and agree", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const hooks = (name: string) => ({
+      workDir: join(root, name, "work"),
+      outDir: join(root, name, "out"),
+      backend: "cpu",
+      edges: FAKE_EDGES,
+    });
+    await Deno.mkdir(join(root, "pre", "out"), { recursive: true });
+    await Deno.mkdir(join(root, "train", "out"), { recursive: true });
+    await runPretrain(common, ds, hooks("pre"));
+    const p: TrainParams = { ...train, steps: 2, phiOutput: "sigmoid" };
+    await runTrain(p, ds, join(root, "pre", "out", "regressor"), hooks("train"));
+    const dir = join(root, "train", "out");
+    const model = await loadTrainedModel(dir);
+    deepStrictEqual(model.meta.arch.phiOutput, "sigmoid");
+    const n = 2, imgs = ds.test.images.subarray(0, n * 16 * 16 * 3);
+    ok(skeletonImages(model, imgs, n).every((v) => v > 0 && v < 1), "Φ's output in (0, 1)");
+    const kp = predictKeypoints(model, imgs, n);
+    const cfg = JSON.parse(await Deno.readTextFile(join(dir, "predictor/model.json")));
+    deepStrictEqual(cfg.phiOutput, "sigmoid");
+    const bin = (await Deno.readFile(join(dir, "predictor/weights.bin"))).buffer;
+    const exported = createPredictor(tf, cfg, bin);
+    const kp2 = exported.predict(imgs, n) as Float32Array;
+    ok(kp2.every((v, i) => Math.abs(v - kp[i]) < 1e-5), "export matches predictKeypoints");
+    exported.dispose();
+    model.dispose();
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
