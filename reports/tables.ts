@@ -8,6 +8,7 @@ import { PAPER_TABLES } from "./paper/mod.ts";
 import type { OursSpec, TableSpec } from "./paper/spec.ts";
 import { type Config, findConfigs, groupConfigs, measure } from "./configurations.ts";
 import type { Cell, EvaluationInput, OursCell, PaperTable, TableRow } from "./types.ts";
+import { nonOfficialSettings } from "../keypointgan/model/levers.ts";
 
 function oursCell(configs: readonly Config[], spec: OursSpec): OursCell {
   if (spec === "not_reproduced") return { status: "not_reproduced", note: "not reproduced" };
@@ -60,6 +61,30 @@ function datasetNotes(configs: readonly Config[], table: PaperTable): string[] {
   return [...seen.values()];
 }
 
+/**
+ * Settings not in the official code that a row's models were trained with, said beside the
+ * numbers (e.g. the equivariance term, which is not the paper's method).
+ */
+function settingNotes(configs: readonly Config[], table: PaperTable): string[] {
+  const notes = new Set<string>();
+  for (const row of table.rows) {
+    const refs = new Set(
+      Object.values(row.cells).flatMap((c) => c.ours.status === "measured" ? c.ours.refs : []),
+    );
+    for (const c of configs) {
+      const m = c.members.find((m) => refs.has(m.provenance.ref));
+      if (!m) continue;
+      const settings = nonOfficialSettings(m.record.model.params);
+      if (settings.length) {
+        notes.add(
+          `"${row.label}" (${m.record.dataset.kind}): trained with ${settings.join(", ")}.`,
+        );
+      }
+    }
+  }
+  return [...notes];
+}
+
 /** Builds one table from its spec. */
 export function buildTable(configs: readonly Config[], spec: TableSpec): PaperTable {
   const rows: TableRow[] = spec.rows.map((row) => ({
@@ -83,7 +108,15 @@ export function buildTable(configs: readonly Config[], spec: TableSpec): PaperTa
       c.ours.status === "failed" && c.ours.detail ? [c.ours.detail] : []
     ),
   );
-  return { ...table, notes: [...table.notes, ...failures, ...datasetNotes(configs, table)] };
+  return {
+    ...table,
+    notes: [
+      ...table.notes,
+      ...failures,
+      ...settingNotes(configs, table),
+      ...datasetNotes(configs, table),
+    ],
+  };
 }
 
 /** Tables 1–5 (or the given specs) from a list of evaluations. */

@@ -166,3 +166,26 @@ Deno.test("renderers: terminal, Markdown and CSV carry ours, the paper and prove
     ),
   );
 });
+
+Deno.test("tables: a row trained with a setting not in the official code says so", () => {
+  assert.ok(!table("table4").notes.some((n) => n.includes("trained with")));
+  const withLever = inputs.map((i) =>
+    i.provenance.ref === "E6"
+      ? {
+        ...i,
+        record: {
+          ...i.record,
+          model: { ...i.record.model, params: { ...i.record.model.params, equivariance: 1000 } },
+        },
+      }
+      : i
+  );
+  const t4 = buildTables(withLever).find((t) => t.id === "table4")!;
+  assert.ok(
+    t4.notes.some((n) =>
+      n ===
+        `"cycle = KeypointGAN (ours) (3)" (humans): trained with equivariance λ 1000 (not the paper's method).`
+    ),
+    t4.notes.join("\n"),
+  );
+});
