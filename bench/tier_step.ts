@@ -71,7 +71,7 @@ export function benchTrainerConfig(
     },
     flags,
     edges: skeleton.edges,
-    render: { sigma: 0.2, distance: "linear" },
+    render: { sigma: tier.sigma, distance: "linear" },
     adam: { lr: tier.lr, beta1: 0.5, beta2: 0.999, eps: 1e-8, clip: 1 },
     schedule: {
       kind: "constant",
@@ -86,6 +86,8 @@ export function benchTrainerConfig(
     reconstruction: "perceptual",
     emaMu: 0.99,
     finetuneEta: true,
+    // The tier's default; the twin computes the same term (bench/twin/twin.py).
+    equivariance: tier.equivariance,
     seed: 1,
   };
 }

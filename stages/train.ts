@@ -82,10 +82,10 @@ const params = z.strictObject({
   dNoiseSteps: z.int().min(0).default(0),
   /**
    * Weight of an equivariance term ‖η(Φ(T x)) − T(η(Φ(x)))‖² under random similarity warps
-   * (NOT the paper's method; 0 = off, the official). Why: it makes the collapse to one skeleton
-   * cost something (docs/results.md); a table that uses it says so.
+   * (NOT the paper's method; 0 = off, the official; tier: small 1000, paper 0). Why: it makes
+   * the collapse to one skeleton cost something (docs/results.md); a table that uses it says so.
    */
-  equivariance: z.number().min(0).default(0),
+  equivariance: z.number().min(0).optional(),
   /** D's lr as a multiple of G's (official 1). Why: a slower D leaves Φ's gradient informative. */
   dLrScale: z.number().positive().default(1),
   /**
@@ -105,7 +105,14 @@ export default defineStage({
   description:
     "train KeypointGAN (or an ablation variant / the supervised baseline) with checkpoints",
   params,
-  resolve: (p) => resolveTier(p, "steps", ["dScales", "dLayers", "evalEvery", "appearancePool"]),
+  resolve: (p) =>
+    resolveTier(p, "steps", [
+      "dScales",
+      "dLayers",
+      "evalEvery",
+      "appearancePool",
+      "equivariance",
+    ]),
   inputs: { data: { stage: "prepare_data" }, regressor: { stage: "pretrain_regressor" } },
   outputs: ["model/", "predictor/", "metrics.jsonl", "train.json", "timing.json"],
   volatile: ["timing.json"],

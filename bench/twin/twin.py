@@ -311,6 +311,8 @@ class Twin:
         rng = random.Random(t["seed"])
         self.pool_a, self.pool_b = FakePool(t["poolSize"], rng), FakePool(t["poolSize"], rng)
         self.finetune = t["finetuneEta"]
+        self.equi = t.get("equivariance") or 0
+        self.warp_rng = torch.Generator().manual_seed(t["seed"])
 
     def nets(self):
         return {"phi": self.phi, "eta": self.eta, "psi": self.psi, "d": self.d, "db": self.db}
@@ -324,6 +326,23 @@ class Twin:
         values = [t.item() for t in terms]
         self.ema = values if self.ema is None else [self.mu * e + (1 - self.mu) * v for e, v in zip(self.ema, values)]
         return sum(t / e for t, e in zip(terms, self.ema)) / len(terms)
+
+    def equivariance(self, x, k):
+        """‖η(Φ(T x)) − T(k)‖² under random similarity warps T, as keypointgan/model/equivariance.ts
+        (±15°, scale ±10 %, shift ±0.1; black outside the frame)."""
+        n, g = x.shape[0], self.warp_rng
+        u = lambda r: (torch.rand(n, generator=g) * 2 - 1) * r
+        th, s = u(math.pi / 12), 1 + u(0.1)
+        a = torch.stack([torch.stack([s * th.cos(), -s * th.sin()], 1),
+                         torch.stack([s * th.sin(), s * th.cos()], 1)], 1)  # [n, 2, 2]
+        t = torch.stack([u(0.1), u(0.1)], 1)  # [n, 2]
+        # grid_sample maps output to input coordinates: T⁻¹ = (A⁻¹, −A⁻¹ t).
+        ai = torch.linalg.inv(a)
+        theta = torch.cat([ai, -(ai @ t.unsqueeze(2))], 2)  # [n, 2, 3]
+        grid = F.affine_grid(theta, list(x.shape), align_corners=True)
+        xw = F.grid_sample(x + 1, grid, align_corners=True) - 1
+        kw = self.keypoints(self.phi(xw.contiguous(memory_format=self.mf)))
+        return F.mse_loss(kw, k @ a.transpose(1, 2) + t.unsqueeze(1))
 
     def update(self, name, loss):
         opt, params = self.opts[name]
@@ -348,6 +367,8 @@ class Twin:
         x_hat = self.psi(psi_in, cond)
         g_adv, g_rec = lsgan(self.d(y), 1), self.rec(x_hat, x)
         total = w["adv"] * g_adv + w["rec"] * g_rec
+        if self.equi > 0:
+            total = total + self.equi * self.equivariance(x, self.keypoints(y))
         x_tilde = None
         if f["secondCycle"] != "none":
             x_tilde = self.psi(y_bar, cond)

@@ -44,8 +44,8 @@ export const commonParams = {
   beta2: z.number().min(0).max(1).default(0.999),
   /** Gradient-norm clip per optimiser (official clip_grad 1.0; 0 = off). */
   clip: z.number().min(0).default(1),
-  /** Renderer σ (official config 0.2). */
-  sigma: z.number().positive().default(0.2),
+  /** Renderer σ (tier: official config 0.2; small 0.4, the official code's default). */
+  sigma: z.number().positive().optional(),
   /** Renderer distance: official `linear` exp(−d/σ²); `squared` = the paper's possible reading. */
   distance: z.enum(["linear", "squared"]).default("linear"),
   /** Steps between metrics rows (tier). */
@@ -56,6 +56,7 @@ export const commonParams = {
 
 /** The params `resolveTier` always fills. */
 type TierFilled =
+  | "sigma"
   | "width"
   | "etaWidth"
   | "batch"
@@ -80,6 +81,7 @@ export function resolveTier<
   const t = getTier(p.tier);
   const out: Record<string, unknown> = { ...p };
   const fill = (k: string, v: unknown) => (out[k] = out[k] ?? v);
+  fill("sigma", t.sigma);
   fill("width", t.width);
   fill("etaWidth", t.etaWidth);
   fill("batch", stepsKey === "pretrainSteps" ? t.pretrainBatch : t.batch);
