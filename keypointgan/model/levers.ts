@@ -11,12 +11,16 @@
 export function nonOfficialSettings(params: Readonly<Record<string, unknown>>): string[] {
   const out: string[] = [];
   const num = (k: string, dflt: number) => (typeof params[k] === "number" ? params[k] : dflt);
-  if (num("equivariance", 0) > 0) {
+  // The supervised baseline trains Φ∘η from labels: no D, no equivariance term (trainer.ts).
+  const gan = params.variant !== "supervised";
+  if (gan && num("equivariance", 0) > 0) {
     out.push(`equivariance λ ${num("equivariance", 0)} (not the paper's method)`);
   }
-  if (num("dNoise", 0) > 0) out.push(`instance noise on D, sd ${num("dNoise", 0)} (not official)`);
-  if (params.dMinibatchStd === true) out.push("D's minibatch sd (not official)");
-  if (num("dLrScale", 1) !== 1) out.push(`D's lr × ${num("dLrScale", 1)} (not official)`);
+  if (gan && num("dNoise", 0) > 0) {
+    out.push(`instance noise on D, sd ${num("dNoise", 0)} (not official)`);
+  }
+  if (gan && params.dMinibatchStd === true) out.push("D's minibatch sd (not official)");
+  if (gan && num("dLrScale", 1) !== 1) out.push(`D's lr × ${num("dLrScale", 1)} (not official)`);
   if (params.phiOutput !== undefined && params.phiOutput !== "linear") {
     out.push(`Φ's output ${String(params.phiOutput)} (not official)`);
   }

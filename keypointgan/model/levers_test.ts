@@ -16,6 +16,7 @@ Deno.test("the official settings list nothing; each lever is named", () => {
     "equivariance λ 1000 (not the paper's method)",
     "β's σ 0.4 (the official code's default; its config sets 0.2)",
   ]);
+  assertEquals(nonOfficialSettings({ variant: "supervised", equivariance: 1000 }), []);
   assertEquals(
     nonOfficialSettings({ dNoise: 0.2, dMinibatchStd: true, dLrScale: 0.2, phiOutput: "sigmoid" })
       .length,
