@@ -69,7 +69,7 @@ const train: TrainParams = {
   evalFrames: 8,
 };
 
-async function pipeline(root: string) {
+async function pipeline(root: string, trainParams: TrainParams = train) {
   const hooks = (name: string) => ({
     workDir: join(root, name, "work"),
     outDir: join(root, name, "out"),
@@ -79,7 +79,7 @@ async function pipeline(root: string) {
   await Deno.mkdir(join(root, "pre", "out"), { recursive: true });
   await Deno.mkdir(join(root, "train", "out"), { recursive: true });
   await runPretrain(common, ds, hooks("pre"));
-  await runTrain(train, ds, join(root, "pre", "out", "regressor"), hooks("train"));
+  await runTrain(trainParams, ds, join(root, "pre", "out", "regressor"), hooks("train"));
   return join(root, "train", "out");
 }
 
@@ -145,18 +145,7 @@ Deno.test("pretrain → train writes the declared outputs, byte-identical for th
 Deno.test("a sigmoid-Φ model: inference and the browser export both apply it, and agree", async () => {
   const root = await Deno.makeTempDir();
   try {
-    const hooks = (name: string) => ({
-      workDir: join(root, name, "work"),
-      outDir: join(root, name, "out"),
-      backend: "cpu",
-      edges: FAKE_EDGES,
-    });
-    await Deno.mkdir(join(root, "pre", "out"), { recursive: true });
-    await Deno.mkdir(join(root, "train", "out"), { recursive: true });
-    await runPretrain(common, ds, hooks("pre"));
-    const p: TrainParams = { ...train, steps: 2, phiOutput: "sigmoid" };
-    await runTrain(p, ds, join(root, "pre", "out", "regressor"), hooks("train"));
-    const dir = join(root, "train", "out");
+    const dir = await pipeline(root, { ...train, steps: 2, phiOutput: "sigmoid" });
     const model = await loadTrainedModel(dir);
     deepStrictEqual(model.meta.arch.phiOutput, "sigmoid");
     const n = 2, imgs = ds.test.images.subarray(0, n * 16 * 16 * 3);
