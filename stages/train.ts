@@ -90,7 +90,8 @@ const params = z.strictObject({
   dLrScale: z.number().positive().default(1),
   /**
    * Φ's output layer: `linear` (official, unbounded) or `sigmoid` (in ȳ's range; NOT the
-   * paper's). Why: D told Φ's outputs from β's by their range (docs/results.md).
+   * paper's). Why it exists: a test of whether D tells Φ's outputs from β's by their range; it
+   * did not help (every seed collapsed, docs/results.md §2d).
    */
   phiOutput: z.enum(PHI_OUTPUTS).default("linear"),
   /** Steps between held-out error rows in metrics.jsonl (tier; 0 = off; a multiple of logEvery). */

@@ -14,6 +14,7 @@
 import { parseArgs } from "node:util";
 import { type TierSummary, tierSummary } from "../../keypointgan/model/summary.ts";
 import { pixelPyramid } from "../../keypointgan/model/features.ts";
+import { EQUIVARIANCE_WARPS, type WarpRanges } from "../../keypointgan/model/equivariance.ts";
 import { initAll } from "../../keypointgan/model/networks.ts";
 import { ParamStore } from "../../keypointgan/model/params.ts";
 import { Rng } from "../../keypointgan/rng.ts";
@@ -34,6 +35,8 @@ export interface TwinVariantConfig {
   features: { id: string; layers: string[] };
   /** Our trainable parameters per network for this variant (0 = not built). */
   parameters: Record<string, number>;
+  /** Ranges of the equivariance term's random warps (used when `trainer.equivariance` > 0). */
+  equivarianceWarps: WarpRanges;
 }
 
 /** The whole file. */
@@ -56,6 +59,7 @@ export function twinVariantConfig(tier: TierName, variant: VariantName): TwinVar
     trainer,
     features: { id: f.id, layers: [...f.layers] },
     parameters,
+    equivarianceWarps: EQUIVARIANCE_WARPS,
   };
 }
 

@@ -312,6 +312,7 @@ class Twin:
         self.pool_a, self.pool_b = FakePool(t["poolSize"], rng), FakePool(t["poolSize"], rng)
         self.finetune = t["finetuneEta"]
         self.equi = t.get("equivariance") or 0
+        self.warps = vc.get("equivarianceWarps")
         self.warp_rng = torch.Generator().manual_seed(t["seed"])
 
     def nets(self):
@@ -329,13 +330,13 @@ class Twin:
 
     def equivariance(self, x, k):
         """‖η(Φ(T x)) − T(k)‖² under random similarity warps T, as keypointgan/model/equivariance.ts
-        (±15°, scale ±10 %, shift ±0.1; black outside the frame)."""
-        n, g = x.shape[0], self.warp_rng
-        u = lambda r: (torch.rand(n, generator=g) * 2 - 1) * r
-        th, s = u(math.pi / 12), 1 + u(0.1)
+        (the ranges come from the config; black outside the frame)."""
+        n, g, r = x.shape[0], self.warp_rng, self.warps
+        u = lambda v: (torch.rand(n, generator=g) * 2 - 1) * v
+        th, s = u(r["rotation"]), 1 + u(r["scale"])
         a = torch.stack([torch.stack([s * th.cos(), -s * th.sin()], 1),
                          torch.stack([s * th.sin(), s * th.cos()], 1)], 1)  # [n, 2, 2]
-        t = torch.stack([u(0.1), u(0.1)], 1)  # [n, 2]
+        t = torch.stack([u(r["shift"]), u(r["shift"])], 1)  # [n, 2]
         # grid_sample maps output to input coordinates: T⁻¹ = (A⁻¹, −A⁻¹ t).
         ai = torch.linalg.inv(a)
         theta = torch.cat([ai, -(ai @ t.unsqueeze(2))], 2)  # [n, 2, 3]
