@@ -85,7 +85,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     dScales: 1,
     dLayers: 3,
     batch: 8,
-    steps: 3000,
+    steps: 2000,
     pretrainSteps: 1500,
     pretrainBatch: 16,
     lr: 2e-4,
@@ -157,7 +157,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     batch:
       "8 (official 16): twice the steps for the same CPU time; BatchNorm statistics stay defined",
     steps:
-      "long enough that KeypointGAN leaves the phase in which D wins and its held-out error falls below the mean pose's (docs/results.md); shorter runs measure untrained networks",
+      "where KeypointGAN's held-out curve has flattened with the tier's levers (docs/results.md §2e: flat from ≈ 1,400–2,200 steps); fewer steps measure networks still learning, more buy little for the default ablation's 3 h budget",
     pretrainSteps:
       "the η of the learning runs in docs/results.md (batch 16 from experiments/ablation.jsonc); not converged: its floor in pretrain.json keeps falling with length",
     pretrainBatch:
