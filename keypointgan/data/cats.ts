@@ -13,7 +13,7 @@ import type { Mat3, Vec3 } from "./geometry.ts";
 import { catKeypoints3d, catPrimitives, sampleCatLook } from "./cat_render.ts";
 import type { CatExpression } from "./cat_render.ts";
 import { renderScene } from "./raster.ts";
-import { addNoise, makeBackground, sampleLight } from "./shading.ts";
+import { addNoise, type BackgroundKind, sampleLight, videoBackground } from "./shading.ts";
 import { evalTrack, makeTrack } from "./tracks.ts";
 import { halves, whole } from "./synthetic.ts";
 import type { Segment, SyntheticGenerator, SyntheticVideo, VideoSpec } from "./synthetic.ts";
@@ -28,6 +28,8 @@ export interface CatOptions {
   readonly pitchRange: number;
   readonly rollRange: number;
   readonly clutter: number;
+  /** `scene` (default for heads: real face and cat photos keep theirs) or `black`. */
+  readonly background: BackgroundKind;
   readonly texture: number;
   readonly noise: number;
 }
@@ -89,7 +91,7 @@ export function catGenerator(o: CatOptions): SyntheticGenerator {
     const bgSeed = rng.nextU32();
     let background: Float32Array | undefined;
     const bg =
-      () => (background ??= makeBackground(new Rng(bgSeed), S, ss, { clutter: o.clutter }));
+      () => (background ??= videoBackground(o.background, bgSeed, S, ss, o));
     const frame = (f: number) => {
       const m = motion(f / o.fps);
       return { m, ...placeCat(catKeypoints3d(look, m.expr), m.rot, S, zoom, shift) };

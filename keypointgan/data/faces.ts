@@ -14,7 +14,7 @@ import { faceLandmarks3d, sampleFaceShape } from "./face_model.ts";
 import type { Expression } from "./face_model.ts";
 import { headPrimitives, sampleFaceLook } from "./face_render.ts";
 import { renderScene } from "./raster.ts";
-import { addNoise, makeBackground, sampleLight } from "./shading.ts";
+import { addNoise, type BackgroundKind, sampleLight, videoBackground } from "./shading.ts";
 import { evalTrack, events, eventValue, makeTrack } from "./tracks.ts";
 import { halves, whole } from "./synthetic.ts";
 import type { MotionRange } from "./human_motion.ts";
@@ -31,6 +31,8 @@ export interface FaceOptions {
   readonly pitchRange: number;
   readonly rollRange: number;
   readonly clutter: number;
+  /** `scene` (default for heads: real face and cat photos keep theirs) or `black`. */
+  readonly background: BackgroundKind;
   readonly texture: number;
   readonly noise: number;
   /** `wide`: mouths open up to 2.5× wider (shouting, yawning) besides the wider head pose. */
@@ -134,7 +136,7 @@ export function faceGenerator(o: FaceOptions): SyntheticGenerator {
     const bgSeed = rng.nextU32();
     let background: Float32Array | undefined;
     const bg =
-      () => (background ??= makeBackground(new Rng(bgSeed), S, ss, { clutter: o.clutter }));
+      () => (background ??= videoBackground(o.background, bgSeed, S, ss, o));
     let memo: { f: number; value: ReturnType<typeof compute> } | null = null;
     const frame = (f: number) => {
       if (memo?.f !== f) memo = { f, value: compute(f) };

@@ -16,7 +16,7 @@ import { ACTIVITIES, makeMotion, makeRootPath, type MotionRange } from "./human_
 import { bodyPrimitives, sampleHumanLook } from "./human_render.ts";
 import type { HumanLook } from "./human_render.ts";
 import { renderScene } from "./raster.ts";
-import { addNoise, makeBackground, sampleLight } from "./shading.ts";
+import { addNoise, sampleLight, videoBackground } from "./shading.ts";
 import { halves, whole } from "./synthetic.ts";
 import type { Segment, SyntheticGenerator, SyntheticVideo, VideoSpec } from "./synthetic.ts";
 
@@ -90,9 +90,7 @@ export function humanGenerator(opts: HumanOptions): SyntheticGenerator {
       return body;
     };
     const bg =
-      () => (background ??= opts.background === "black"
-        ? new Float32Array(S * ss * S * ss * 3)
-        : makeBackground(new Rng(bgSeed), S, ss, { clutter: opts.clutter }));
+      () => (background ??= videoBackground(opts.background, bgSeed, S, ss, opts));
     return {
       keypoints(f, out, offset) {
         frameBody(posed(f).joints, camera, S, out, offset);

@@ -50,7 +50,8 @@ export interface PrepareParams {
   readonly texture: number;
   readonly noise: number;
   readonly poseRange: MotionRange;
-  readonly background: "scene" | "black";
+  /** Unset: `black` for humans (the official masked frames), `scene` for faces and cats. */
+  readonly background?: "scene" | "black";
   readonly supersample: number;
   readonly trainSubjects: number;
   readonly testSubjects: number;
@@ -72,7 +73,6 @@ export const PREPARE_DEFAULTS = {
   texture: 0.5,
   noise: 0.01,
   poseRange: "wide",
-  background: "black",
   supersample: 2,
   trainSubjects: 5,
   testSubjects: 2,
@@ -104,6 +104,7 @@ export function resolvePrepare<P extends PrepareParams>(p: P): P {
     testFramesPerVideo: p.testFramesPerVideo ?? sizes.testFramesPerVideo,
     // Official sample_window [0, 1000]: any two frames of the first half.
     maxGap: p.maxGap ?? (pairMode === "video" ? Math.max(0, Math.ceil(framesPerVideo / 2) - 1) : 0),
+    background: p.background ?? (p.dataset === "humans" ? "black" : "scene"),
     yawRange: p.yawRange ??
       (p.dataset === "faces" && p.poseRange === "wide" ? WIDE_FACE_YAW : YAW_RANGE[p.dataset]),
   };
@@ -157,7 +158,7 @@ export function syntheticSpec(p: PrepareParams): SyntheticSpec {
     texture: p.texture,
     noise: p.noise,
     poseRange: p.poseRange,
-    background: p.background,
+    background: p.background!,
     trainVideos: p.trainVideos!,
     testVideos: p.testVideos!,
     framesPerVideo: p.pairMode === "tps" ? 1 : p.framesPerVideo!,

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Rgb, SurfacePoint } from "./raster.ts";
-import type { Rng } from "../rng.ts";
+import { Rng } from "../rng.ts";
 
 /** A directional light in scene space (y down, z towards the viewer). */
 export interface Light {
@@ -152,6 +152,25 @@ export function patternWeight(pat: Pattern, a: number, b: number): number {
 /** Background knobs: `clutter` ∈ [0, 1] adds shapes and texture; 0 gives a plain gradient. */
 export interface BackgroundOptions {
   readonly clutter: number;
+}
+
+/** A video's backdrop: per-video rooms, or black (masked frames, as the official H3.6M loader). */
+export type BackgroundKind = "scene" | "black";
+
+/**
+ * The background of one video `[S·ss, S·ss, 3]`: zeros for `black`, else `makeBackground`
+ * seeded by `seed` (the same scene for any generator that draws the same seed).
+ */
+export function videoBackground(
+  kind: BackgroundKind,
+  seed: number,
+  size: number,
+  ss: number,
+  opts: BackgroundOptions,
+): Float32Array {
+  return kind === "black"
+    ? new Float32Array(size * ss * size * ss * 3)
+    : makeBackground(new Rng(seed), size, ss, opts);
 }
 
 /**

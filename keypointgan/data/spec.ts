@@ -30,7 +30,7 @@ export interface SyntheticSpec {
   readonly noise: number;
   /** Pose range of humans and faces (`narrow` | `wide`, keypointgan/data/human_motion.ts). */
   readonly poseRange: MotionRange;
-  /** Humans: `scene` backgrounds or `black` (the official masked frames). */
+  /** `scene` backgrounds or `black` (the official masked H3.6M frames; the humans' default). */
   readonly background: "scene" | "black";
   readonly trainVideos: number;
   readonly testVideos: number;
@@ -107,6 +107,7 @@ export function makeSynthetic(spec: SyntheticSpec): {
     supersample: spec.supersample,
     fps: spec.fps,
     clutter: spec.clutter,
+    background: spec.background,
     texture: spec.texture,
     noise: spec.noise,
   };
@@ -129,7 +130,6 @@ export function makeSynthetic(spec: SyntheticSpec): {
         ...common,
         camera,
         motion: spec.poseRange,
-        background: spec.background,
       }),
       ...layout,
     };

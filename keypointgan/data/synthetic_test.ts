@@ -195,3 +195,19 @@ Deno.test("a written dataset reads back identically", async () => {
     assert.equal(header.pairMode, "tps");
   });
 });
+
+Deno.test("background: black for humans and scenes for heads unless set; every dataset honours black", () => {
+  const mean = (a: Uint8Array) => a.reduce((s, v) => s + v, 0) / a.length;
+  for (const dataset of ["humans", "faces", "cats"] as const) {
+    assert.equal(tiny(dataset).background, dataset === "humans" ? "black" : "scene");
+    for (const background of ["black", "scene"] as const) {
+      const spec = tiny(dataset, { background, noise: 0 });
+      const { gen, segments } = makeSynthetic(spec);
+      const bg = new Uint8Array(spec.imageSize ** 2 * 3);
+      gen.video(segments[0].video).background(bg, 0);
+      // Control: a scene's wall is never black (its value is ≥ 0.3 of full scale).
+      if (background === "black") assert.equal(mean(bg), 0, `${dataset} black`);
+      else assert.ok(mean(bg) > 20, `${dataset} scene: mean ${mean(bg)}`);
+    }
+  }
+});
