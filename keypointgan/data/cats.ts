@@ -90,8 +90,7 @@ export function catGenerator(o: CatOptions): SyntheticGenerator {
     ];
     const bgSeed = rng.nextU32();
     let background: Float32Array | undefined;
-    const bg =
-      () => (background ??= videoBackground(o.background, bgSeed, S, ss, o));
+    const bg = () => (background ??= videoBackground(o.background, bgSeed, S, ss, o));
     const frame = (f: number) => {
       const m = motion(f / o.fps);
       return { m, ...placeCat(catKeypoints3d(look, m.expr), m.rot, S, zoom, shift) };

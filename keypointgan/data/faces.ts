@@ -135,8 +135,7 @@ export function faceGenerator(o: FaceOptions): SyntheticGenerator {
     ];
     const bgSeed = rng.nextU32();
     let background: Float32Array | undefined;
-    const bg =
-      () => (background ??= videoBackground(o.background, bgSeed, S, ss, o));
+    const bg = () => (background ??= videoBackground(o.background, bgSeed, S, ss, o));
     let memo: { f: number; value: ReturnType<typeof compute> } | null = null;
     const frame = (f: number) => {
       if (memo?.f !== f) memo = { f, value: compute(f) };

@@ -89,8 +89,7 @@ export function humanGenerator(opts: HumanOptions): SyntheticGenerator {
       }
       return body;
     };
-    const bg =
-      () => (background ??= videoBackground(opts.background, bgSeed, S, ss, opts));
+    const bg = () => (background ??= videoBackground(opts.background, bgSeed, S, ss, opts));
     return {
       keypoints(f, out, offset) {
         frameBody(posed(f).joints, camera, S, out, offset);
