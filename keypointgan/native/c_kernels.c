@@ -1094,10 +1094,80 @@ static void norm_apply_task(void *p, int part, int nparts, int tid) {
   stat_rows(c, c->outer, c->red, c->inner, part, nparts, norm_apply_row);
 }
 
+/* BatchNorm's statistics (outer 1, fewer than 128 channels: the most of a small-tier step's
+   normalisations) would run as one part under stat_parts. Instead the rows are cut into a
+   number of chunks that depends on the shape alone, each chunk's double sums go to its own
+   slot, and the slots are added in chunk order: parallel, and the same bits for any thread
+   count. 0 = use stat_parts. */
+static int64_t row_chunks(int64_t outer, int64_t red, int64_t inner) {
+  if (outer != 1 || inner >= 128) return 0;
+  int64_t k = red * inner / 32768;
+  if (k > 16) k = 16;
+  return k >= 2 && red >= k ? k : 0;
+}
+
+typedef struct {
+  const void *c; /* norm_ctx or affine_ctx */
+  double *slots; /* chunks × width doubles (width = inner, or 2·inner for the gradient) */
+  int pass;
+} chunk_ctx;
+
+/* Σ over chunks of slots[k, i], k ascending, into out[i] (i < width). */
+static void add_slots(const double *slots, int64_t chunks, int64_t width, double *out) {
+  for (int64_t i = 0; i < width; i++) {
+    double s = 0.0;
+    for (int64_t k = 0; k < chunks; k++) s += slots[k * width + i];
+    out[i] = s;
+  }
+}
+
+/* Pass 0: Σ x; pass 1: Σ (float)((x − mean)²), over chunk `part`'s rows, as norm_stats_block. */
+static void norm_chunk_task(void *p, int part, int nparts, int tid) {
+  const chunk_ctx *k = p;
+  const norm_ctx *c = k->c;
+  const int64_t C = c->inner;
+  int64_t lo, hi;
+  range_of(c->red, part, nparts, &lo, &hi);
+  double *acc = k->slots + part * C;
+  for (int64_t i = 0; i < C; i++) acc[i] = 0.0;
+  for (int64_t r = lo; r < hi; r++) {
+    const float *row = c->x + r * C;
+    if (k->pass == 0) {
+      for (int64_t i = 0; i < C; i++) acc[i] += row[i];
+    } else {
+      for (int64_t i = 0; i < C; i++) {
+        const float d = row[i] - c->mean[i];
+        acc[i] += (float)(d * d);
+      }
+    }
+  }
+}
+
+static void norm_stats_chunked(const norm_ctx *c, int64_t chunks) {
+  const int64_t C = c->inner;
+  double *slots = malloc(sizeof(double) * (size_t)((chunks + 1) * C));
+  double *tot = slots + chunks * C;
+  const double scale = 1.0 / (double)c->red;
+  chunk_ctx k = {c, slots, 0};
+  run_parts(norm_chunk_task, &k, (int)chunks);
+  add_slots(slots, chunks, C, tot);
+  for (int64_t i = 0; i < C; i++) c->mean[i] = (float)(tot[i] * scale);
+  k.pass = 1;
+  run_parts(norm_chunk_task, &k, (int)chunks);
+  add_slots(slots, chunks, C, tot);
+  for (int64_t i = 0; i < C; i++) {
+    c->var[i] = (float)(tot[i] * scale);
+    c->sd[i] = sqrtf(c->var[i] + c->eps);
+  }
+  free(slots);
+}
+
 void kpg_normalize(const float *x, float *y, float *mean, float *var, float *sd, int64_t outer,
                    int64_t red, int64_t inner, float eps) {
   norm_ctx c = {x, y, mean, var, sd, outer, red, inner, eps};
-  run_parts(norm_stats_task, &c, stat_parts(outer, red, inner));
+  const int64_t chunks = row_chunks(outer, red, inner);
+  if (chunks) norm_stats_chunked(&c, chunks);
+  else run_parts(norm_stats_task, &c, stat_parts(outer, red, inner));
   run_parts(norm_apply_task, &c, parts_for(outer * red * inner));
 }
 
@@ -1193,8 +1263,46 @@ static void grad_apply_task(void *p, int part, int nparts, int tid) {
   stat_rows(c, c->outer, c->red, c->inner, part, nparts, grad_apply_row);
 }
 
+/* grad_stats_block's Σ g and Σ (float)(g·y) over chunk `part`'s rows (outer 1): slot
+   [Σ g (inner), Σ g·y (inner)]. */
+static void grad_chunk_task(void *p, int part, int nparts, int tid) {
+  const chunk_ctx *k = p;
+  const affine_ctx *c = k->c;
+  const int64_t C = c->inner;
+  int64_t lo, hi;
+  range_of(c->red, part, nparts, &lo, &hi);
+  double *a1 = k->slots + part * 2 * C, *a2 = a1 + C;
+  for (int64_t i = 0; i < C; i++) a1[i] = 0.0, a2[i] = 0.0;
+  for (int64_t r = lo; r < hi; r++) {
+    const float *dz = c->dz + r * C, *y = c->y + r * C;
+    for (int64_t i = 0; i < C; i++) {
+      const float g = masked_grad(c, dz[i], y[i], i);
+      a1[i] += g;
+      a2[i] += (float)(g * y[i]);
+    }
+  }
+}
+
+static void grad_stats_chunked(const affine_ctx *c, int64_t chunks) {
+  const int64_t C = c->inner;
+  double *slots = malloc(sizeof(double) * (size_t)((chunks + 1) * 2 * C));
+  double *tot = slots + chunks * 2 * C;
+  chunk_ctx k = {c, slots, 0};
+  run_parts(grad_chunk_task, &k, (int)chunks);
+  add_slots(slots, chunks, 2 * C, tot);
+  for (int64_t i = 0; i < C; i++) {
+    const double a1 = tot[i], a2 = tot[C + i];
+    if (c->dbeta) c->dbeta[i] = (float)a1, c->dgamma[i] = (float)a2;
+    c->m1[i] = (float)(a1 / (double)c->red);
+    c->m2[i] = (float)(a2 / (double)c->red);
+  }
+  free(slots);
+}
+
 static void run_grad(const affine_ctx *c) {
-  run_parts(grad_stats_task, (void *)c, stat_parts(c->outer, c->red, c->inner));
+  const int64_t chunks = row_chunks(c->outer, c->red, c->inner);
+  if (chunks) grad_stats_chunked(c, chunks);
+  else run_parts(grad_stats_task, (void *)c, stat_parts(c->outer, c->red, c->inner));
   run_parts(grad_apply_task, (void *)c, parts_for(c->outer * c->red * c->inner));
 }
 
