@@ -26,8 +26,12 @@ export interface RunFlags {
   readonly help: boolean;
 }
 
-const list = (v: string[] | undefined) =>
-  (v ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+/**
+ * Repeatable, comma-separated flag values. Commas inside brackets stay: a matrix label such as
+ * `keypointgan[prepare_data.dataset=humans,seed=0]` is one name.
+ */
+export const list = (v: string[] | undefined): string[] =>
+  (v ?? []).flatMap((s) => s.split(/,(?![^[\]]*\])/)).map((s) => s.trim()).filter(Boolean);
 
 /** Parses `run`/`report` arguments; throws `ExperimentError` (source `--jobs`, …) or TypeError. */
 export function parseRunFlags(
