@@ -62,27 +62,36 @@ function datasetNotes(configs: readonly Config[], table: PaperTable): string[] {
 }
 
 /**
- * Settings not in the official code that a row's models were trained with, said beside the
- * numbers (e.g. the equivariance term, which is not the paper's method).
+ * One note per set of non-official training settings (`nonOfficialSettings`), naming the rows
+ * (and datasets) whose models used it. Cells that read the mean pose of the labels are not a
+ * trained model and carry no note, though they cite the evaluation they were read from.
  */
-function settingNotes(configs: readonly Config[], table: PaperTable): string[] {
-  const notes = new Set<string>();
-  for (const row of table.rows) {
+function settingNotes(configs: readonly Config[], table: PaperTable, spec: TableSpec): string[] {
+  const rowsBySetting = new Map<string, Map<string, Set<string>>>();
+  table.rows.forEach((row, i) => {
     const refs = new Set(
-      Object.values(row.cells).flatMap((c) => c.ours.status === "measured" ? c.ours.refs : []),
+      Object.entries(row.cells).flatMap(([col, c]) => {
+        const o = spec.rows[i].ours(col);
+        const meanPose = typeof o === "object" && "metric" in o &&
+          o.metric.predictor === "mean_pose";
+        return c.ours.status === "measured" && !meanPose ? c.ours.refs : [];
+      }),
     );
     for (const c of configs) {
       const m = c.members.find((m) => refs.has(m.provenance.ref));
-      if (!m) continue;
-      const settings = nonOfficialSettings(m.record.model.params);
-      if (settings.length) {
-        notes.add(
-          `"${row.label}" (${m.record.dataset.kind}): trained with ${settings.join(", ")}.`,
-        );
-      }
+      const settings = m ? nonOfficialSettings(m.record.model.params) : [];
+      if (!m || !settings.length) continue;
+      const key = settings.join(", ");
+      const rows = rowsBySetting.get(key) ?? new Map<string, Set<string>>();
+      rows.set(row.label, (rows.get(row.label) ?? new Set()).add(m.record.dataset.kind));
+      rowsBySetting.set(key, rows);
     }
-  }
-  return [...notes];
+  });
+  return [...rowsBySetting].map(([settings, rows]) =>
+    `Trained with ${settings}: ${
+      [...rows].map(([label, kinds]) => `"${label}" (${[...kinds].join(", ")})`).join("; ")
+    }.`
+  );
 }
 
 /** Builds one table from its spec. */
@@ -113,7 +122,7 @@ export function buildTable(configs: readonly Config[], spec: TableSpec): PaperTa
     notes: [
       ...table.notes,
       ...failures,
-      ...settingNotes(configs, table),
+      ...settingNotes(configs, table, spec),
       ...datasetNotes(configs, table),
     ],
   };
