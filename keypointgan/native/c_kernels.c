@@ -1143,9 +1143,12 @@ static void norm_chunk_task(void *p, int part, int nparts, int tid) {
   }
 }
 
-static void norm_stats_chunked(const norm_ctx *c, int64_t chunks) {
+/* 0 when the slots cannot be allocated: the caller then runs the one-part pass (another sum
+   order, so other bits; only when malloc fails). */
+static int norm_stats_chunked(const norm_ctx *c, int64_t chunks) {
   const int64_t C = c->inner;
   double *slots = malloc(sizeof(double) * (size_t)((chunks + 1) * C));
+  if (!slots) return 0;
   double *tot = slots + chunks * C;
   const double scale = 1.0 / (double)c->red;
   chunk_ctx k = {c, slots, 0};
@@ -1160,14 +1163,15 @@ static void norm_stats_chunked(const norm_ctx *c, int64_t chunks) {
     c->sd[i] = sqrtf(c->var[i] + c->eps);
   }
   free(slots);
+  return 1;
 }
 
 void kpg_normalize(const float *x, float *y, float *mean, float *var, float *sd, int64_t outer,
                    int64_t red, int64_t inner, float eps) {
   norm_ctx c = {x, y, mean, var, sd, outer, red, inner, eps};
   const int64_t chunks = row_chunks(outer, red, inner);
-  if (chunks) norm_stats_chunked(&c, chunks);
-  else run_parts(norm_stats_task, &c, stat_parts(outer, red, inner));
+  if (!chunks || !norm_stats_chunked(&c, chunks))
+    run_parts(norm_stats_task, &c, stat_parts(outer, red, inner));
   run_parts(norm_apply_task, &c, parts_for(outer * red * inner));
 }
 
@@ -1283,9 +1287,10 @@ static void grad_chunk_task(void *p, int part, int nparts, int tid) {
   }
 }
 
-static void grad_stats_chunked(const affine_ctx *c, int64_t chunks) {
+static int grad_stats_chunked(const affine_ctx *c, int64_t chunks) {
   const int64_t C = c->inner;
   double *slots = malloc(sizeof(double) * (size_t)((chunks + 1) * 2 * C));
+  if (!slots) return 0;
   double *tot = slots + chunks * 2 * C;
   chunk_ctx k = {c, slots, 0};
   run_parts(grad_chunk_task, &k, (int)chunks);
@@ -1297,12 +1302,13 @@ static void grad_stats_chunked(const affine_ctx *c, int64_t chunks) {
     c->m2[i] = (float)(a2 / (double)c->red);
   }
   free(slots);
+  return 1;
 }
 
 static void run_grad(const affine_ctx *c) {
   const int64_t chunks = row_chunks(c->outer, c->red, c->inner);
-  if (chunks) grad_stats_chunked(c, chunks);
-  else run_parts(grad_stats_task, (void *)c, stat_parts(c->outer, c->red, c->inner));
+  if (!chunks || !grad_stats_chunked(c, chunks))
+    run_parts(grad_stats_task, (void *)c, stat_parts(c->outer, c->red, c->inner));
   run_parts(grad_apply_task, (void *)c, parts_for(c->outer * c->red * c->inner));
 }
 
