@@ -157,7 +157,7 @@ export const TIER_RATIONALE: Readonly<Record<TierName, Readonly<Record<keyof Tie
     batch:
       "8 (official 16): twice the steps for the same CPU time; BatchNorm statistics stay defined",
     steps:
-      "where KeypointGAN's held-out curve has flattened with the tier's levers (docs/results.md §2e: flat from ≈ 1,400–2,200 steps); fewer steps measure networks still learning, more buy little for the default ablation's 3 h budget",
+      "where KeypointGAN's held-out curve has flattened with the tier's levers (docs/results.md §2e; at the constant lr its last checkpoint can still fall on a jump, §2f); fewer steps measure networks still learning, more buy little for the default ablation's 3 h budget",
     pretrainSteps:
       "the η of the learning runs in docs/results.md (batch 16 from experiments/ablation.jsonc); not converged: its floor in pretrain.json keeps falling with length",
     pretrainBatch:
