@@ -10,7 +10,7 @@ import type { DatasetKind } from "../keypointgan/data/types.ts";
 import { mean, sampleSd } from "../keypointgan/eval/stats.ts";
 import { SCHEMA, type Spec } from "./chart_common.ts";
 import { headline } from "./claims.ts";
-import { groupConfigs, measure } from "./configurations.ts";
+import { groupConfigs, measure, variantLabel } from "./configurations.ts";
 import type { ChartBlock, EvaluationInput } from "./types.ts";
 
 /** Mean and sd over seeds at each logged step (steps every seed logged). */
@@ -40,7 +40,8 @@ export function learningChart(
       ...(r.model.priorSize > 0 ? [`prior ${r.model.priorSize}`] : []),
       ...(r.dataset.crossSourcePrior ? [`prior ${r.dataset.priorSource}`] : []),
     ];
-    const variant = prior.length > 0 ? `${r.model.variant} (${prior.join(", ")})` : r.model.variant;
+    const base = variantLabel(r);
+    const variant = prior.length > 0 ? `${base} (${prior.join(", ")})` : base;
     for (const s of seedStats(curves)) {
       lines.push({
         series: variant,

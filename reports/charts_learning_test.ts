@@ -40,3 +40,38 @@ Deno.test("learning chart: the mean over seeds with its sd, and the baseline rul
   const rules = layers[2].data.values.map((v) => v.series);
   assert.deepEqual(rules, ["mean pose (test)", "supervised Φ∘η (test)"]);
 });
+
+Deno.test("learning chart: a preset with an overridden flag is its own series", () => {
+  const curve = { metric: "val_err_min", step: [100, 200], error: [9, 8], spread: [0.8, 0.8] };
+  const base = withCurves().find((i) =>
+    i.record.dataset.kind === "humans" && i.record.model.variant === "keypointgan" &&
+    !i.record.model.priorSize
+  )!;
+  // Distinct artifacts with distinct params: two configurations of the `bottleneck` preset.
+  const as = (flags: Record<string, unknown>, key: string): EvaluationInput => ({
+    ...base,
+    provenance: { ...base.provenance, ref: key, artifactKey: key },
+    record: {
+      ...base.record,
+      heldOut: curve,
+      model: {
+        ...base.record.model,
+        variant: "bottleneck",
+        flags: { ...base.record.model.flags, ...flags },
+        artifactKey: key,
+        params: { ...base.record.model.params, variant: "bottleneck", ...flags },
+      },
+    },
+  });
+  const inputs = [
+    ...withCurves(),
+    as({ conditional: true, bottleneck: true, secondCycle: "bottleneck" }, "b1"),
+    as({ conditional: false, bottleneck: true, secondCycle: "bottleneck" }, "b2"),
+  ];
+  const layers = learningChart(inputs, "humans")!.spec.layer as {
+    data: { values: Record<string, unknown>[] };
+  }[];
+  const series = new Set(layers[1].data.values.map((v) => v.series));
+  assert.ok(series.has("bottleneck"), [...series].join(", "));
+  assert.ok(series.has("bottleneck (conditional false)"), [...series].join(", "));
+});

@@ -117,6 +117,20 @@ export function isPreset(r: EvaluationRecord, name: string): boolean {
   );
 }
 
+/**
+ * A record's variant name with the flags it overrides, e.g. `bottleneck (conditional false)`:
+ * two configurations of one preset must not share a chart series.
+ */
+export function variantLabel(r: EvaluationRecord): string {
+  const name = r.model.variant;
+  if (!(VARIANT_NAMES as readonly string[]).includes(name)) return name;
+  const preset = variantFlags(name as VariantName);
+  const changed = (["conditional", "bottleneck", "secondCycle"] as const).filter((k) =>
+    r.model.flags[k] !== undefined && r.model.flags[k] !== preset[k]
+  ).map((k) => `${k} ${r.model.flags[k]}`);
+  return changed.length ? `${name} (${changed.join(", ")})` : name;
+}
+
 /** Configurations matching a selector on the primary dataset of its kind and prior class. */
 export function findConfigs(configs: readonly Config[], sel: Selector): Config[] {
   const cross = sel.prior === "cross";
