@@ -104,17 +104,22 @@ function primaryDataset(configs: readonly Config[], kind: DatasetKind, cross: bo
     ?.datasetId;
 }
 
+/** The preset flags a record overrides (none for a name that is not a preset), as `flag value`. */
+function overriddenFlags(r: EvaluationRecord): string[] {
+  const name = r.model.variant;
+  if (!(VARIANT_NAMES as readonly string[]).includes(name)) return [];
+  const preset = variantFlags(name as VariantName);
+  return (["conditional", "bottleneck", "secondCycle"] as const).filter((k) =>
+    r.model.flags[k] !== undefined && r.model.flags[k] !== preset[k]
+  ).map((k) => `${k} ${r.model.flags[k]}`);
+}
+
 /**
  * True when a record is the named variant preset with the preset's flags: a run that overrides a
  * flag (say `bottleneck` with `conditional: false`) is a different configuration, not that row.
  */
 export function isPreset(r: EvaluationRecord, name: string): boolean {
-  if (r.model.variant !== name) return false;
-  if (!(VARIANT_NAMES as readonly string[]).includes(name)) return true;
-  const preset = variantFlags(name as VariantName);
-  return (["conditional", "bottleneck", "secondCycle"] as const).every((k) =>
-    r.model.flags[k] === undefined || r.model.flags[k] === preset[k]
-  );
+  return r.model.variant === name && overriddenFlags(r).length === 0;
 }
 
 /**
@@ -122,13 +127,8 @@ export function isPreset(r: EvaluationRecord, name: string): boolean {
  * two configurations of one preset must not share a chart series.
  */
 export function variantLabel(r: EvaluationRecord): string {
-  const name = r.model.variant;
-  if (!(VARIANT_NAMES as readonly string[]).includes(name)) return name;
-  const preset = variantFlags(name as VariantName);
-  const changed = (["conditional", "bottleneck", "secondCycle"] as const).filter((k) =>
-    r.model.flags[k] !== undefined && r.model.flags[k] !== preset[k]
-  ).map((k) => `${k} ${r.model.flags[k]}`);
-  return changed.length ? `${name} (${changed.join(", ")})` : name;
+  const changed = overriddenFlags(r);
+  return changed.length ? `${r.model.variant} (${changed.join(", ")})` : r.model.variant;
 }
 
 /** Configurations matching a selector on the primary dataset of its kind and prior class. */
