@@ -88,6 +88,7 @@ export function benchTrainerConfig(
     finetuneEta: true,
     // The tier's default; the twin computes the same term (bench/twin/twin.py).
     equivariance: tier.equivariance,
+    weightAverage: tier.weightAverage,
     seed: 1,
   };
 }

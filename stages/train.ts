@@ -89,6 +89,13 @@ const params = z.strictObject({
   /** D's lr as a multiple of G's (official 1). Why: a slower D leaves Φ's gradient informative. */
   dLrScale: z.number().positive().default(1),
   /**
+   * Decay of a moving average of Φ's, η's and Ψ's weights, which is what is monitored, exported
+   * and evaluated (NOT in the official code; 0 = off, the live weights; tier: small 0.995, paper
+   * 0). Training never reads it. Why: the last live checkpoint can fall on a jump of the held-out
+   * error (docs/results.md §2f).
+   */
+  weightAverage: z.number().min(0).lt(1).optional(),
+  /**
    * Φ's output layer: `linear` (official, unbounded) or `sigmoid` (in ȳ's range; NOT the
    * paper's). Why it exists: a test of whether D tells Φ's outputs from β's by their range; it
    * did not help (every seed collapsed, docs/results.md §2d).
@@ -113,6 +120,7 @@ export default defineStage({
       "evalEvery",
       "appearancePool",
       "equivariance",
+      "weightAverage",
     ]),
   inputs: { data: { stage: "prepare_data" }, regressor: { stage: "pretrain_regressor" } },
   outputs: ["model/", "predictor/", "metrics.jsonl", "train.json", "timing.json"],

@@ -314,6 +314,13 @@ class Twin:
         self.equi = t.get("equivariance") or 0
         self.warps = vc.get("equivarianceWarps")
         self.warp_rng = torch.Generator().manual_seed(t["seed"])
+        # The moving average of Φ, η, Ψ (keypointgan/model/weight_average.ts), BN statistics included.
+        self.avg_decay = t.get("weightAverage") or 0
+        self.avg_iter = 0
+        if self.avg_decay > 0:
+            live = [v for m in (self.phi, self.eta, self.psi) if m is not None
+                    for v in list(m.parameters()) + list(m.buffers()) if v.is_floating_point()]
+            self.avg_live, self.avg_shadow = live, [v.detach().clone() for v in live]
 
     def nets(self):
         return {"phi": self.phi, "eta": self.eta, "psi": self.psi, "d": self.d, "db": self.db}
@@ -355,6 +362,15 @@ class Twin:
         return loss.item()
 
     def step(self, b):
+        out = self.iterate(b)
+        if self.avg_decay > 0:
+            self.avg_iter += 1
+            d = min(self.avg_decay, (1 + self.avg_iter) / (10 + self.avg_iter))
+            with torch.no_grad():
+                torch._foreach_lerp_(self.avg_shadow, self.avg_live, 1 - d)
+        return out
+
+    def iterate(self, b):
         x, xc, prior = b["x"], b["xCond"], b["prior"]
         if self.flags["supervised"]:
             return {"sup": self.update("sup", F.mse_loss(self.keypoints(self.phi(x)), b["keypoints"]))}

@@ -21,6 +21,9 @@ export function nonOfficialSettings(params: Readonly<Record<string, unknown>>): 
   }
   if (gan && params.dMinibatchStd === true) out.push("D's minibatch sd (not official)");
   if (gan && num("dLrScale", 1) !== 1) out.push(`D's lr × ${num("dLrScale", 1)} (not official)`);
+  if (num("weightAverage", 0) > 0) {
+    out.push(`evaluated weights: moving average, decay ${num("weightAverage", 0)} (not official)`);
+  }
   if (params.phiOutput !== undefined && params.phiOutput !== "linear") {
     out.push(`Φ's output ${String(params.phiOutput)} (not official)`);
   }

@@ -45,6 +45,28 @@ Deno.test("checkpoint → resume reproduces the next 5 losses of an uninterrupte
   await Deno.remove(dirB, { recursive: true });
 });
 
+Deno.test("a weight average: the same losses as without it, and its shadows resume bit for bit", async () => {
+  const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir(), await Deno.makeTempDir()];
+  const off = makeJob("keypointgan");
+  const plain = await runLoop(off, loopOpts(dirs[0], 10));
+  off.trainer.dispose();
+  const on = makeJob("keypointgan", { weightAverage: 0.9 });
+  const full = await runLoop(on, loopOpts(dirs[1], 10));
+  deepStrictEqual(full, plain, "training never reads the average");
+  const b1 = makeJob("keypointgan", { weightAverage: 0.9 });
+  await runLoop(b1, loopOpts(dirs[2], 5));
+  b1.trainer.dispose();
+  const b2 = makeJob("keypointgan", { weightAverage: 0.9 });
+  await runLoop(b2, loopOpts(dirs[2], 10));
+  const shadows = (j: GanJob) =>
+    j.trainer.average!.entries().map(([n, v]) => [n, Array.from(v.dataSync())]);
+  ok(shadows(on).length > 0);
+  deepStrictEqual(shadows(b2), shadows(on));
+  on.trainer.dispose();
+  b2.trainer.dispose();
+  for (const d of dirs) await Deno.remove(d, { recursive: true });
+});
+
 Deno.test("a NaN loss stops training naming the step and the loss; the last checkpoint stays", async () => {
   const dir = await Deno.makeTempDir();
   const job = makeJob("keypointgan");

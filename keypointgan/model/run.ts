@@ -79,6 +79,7 @@ export interface TrainParams extends CommonParams {
   dNoiseSteps: number;
   equivariance: number;
   dLrScale: number;
+  weightAverage: number;
   phiOutput: PhiOutput;
   evalEvery: number;
   evalFrames: number;
@@ -287,18 +288,22 @@ export async function runTrain(
     dNoise: { sigma: p.dNoise, steps: p.dNoiseSteps > 0 ? p.dNoiseSteps : p.steps },
     equivariance: p.equivariance,
     dLrScale: p.dLrScale,
+    weightAverage: p.weightAverage,
     seed: p.seed,
   }, features);
   const timing: number[][] = [];
   const t0 = performance.now();
   try {
     await loadRegressor(trainer, regressorDir, c.render);
+    trainer.average?.reset(trainer.store); // the average starts from the pretrained η
     const monitor = makeMonitor(ds, p.evalEvery > 0 ? p.evalFrames : 0, 64, p.phiOutput);
     const job = new GanJob(trainer, new BatchSource(ds, c.prior), p.batch, p.seed, monitor);
     const rows = await runLoop(job, {
       ...loopOptions(p, hooks, p.batch / ds.train.count, timing),
       evalEvery: p.evalEvery,
     });
+    // The model written below (and evaluated) is the average; the checkpoint keeps the live one.
+    trainer.average?.adopt(trainer.store);
     const meta: ModelMetadata = {
       kind: "keypointgan-model",
       arch,
@@ -336,6 +341,7 @@ export async function runTrain(
       priorCount: c.prior.count,
       seed: p.seed,
       width: p.width,
+      weightAverage: p.weightAverage,
       finalLosses: final,
     });
     await Deno.copyFile(join(hooks.workDir, "metrics.jsonl"), join(hooks.outDir, "metrics.jsonl"));

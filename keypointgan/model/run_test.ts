@@ -11,6 +11,7 @@ import {
 } from "./infer.ts";
 import { type CommonParams, runPretrain, runTrain, type TrainParams } from "./run.ts";
 import { FAKE_EDGES, fakeDataset } from "./testing/fake_dataset.ts";
+import { readWeightsRaw } from "./weights_io.ts";
 
 const ds = fakeDataset(16, 1);
 const common: CommonParams = {
@@ -56,6 +57,7 @@ const train: TrainParams = {
   dNoiseSteps: 0,
   equivariance: 0,
   dLrScale: 1,
+  weightAverage: 0,
   phiOutput: "linear",
   poolSize: 50,
   reconstruction: "perceptual",
@@ -159,6 +161,40 @@ Deno.test("a sigmoid-Φ model: inference and the browser export both apply it, a
     ok(kp2.every((v, i) => Math.abs(v - kp[i]) < 1e-5), "export matches predictKeypoints");
     exported.dispose();
     model.dispose();
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("a weight average: the live run's errors are logged beside it, and the model is the average", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const live = await pipeline(join(root, "a"), { ...train, steps: 4 });
+    const avg = await pipeline(join(root, "b"), { ...train, steps: 4, weightAverage: 0.5 });
+    const rows = async (d: string) =>
+      (await Deno.readTextFile(join(d, "metrics.jsonl"))).trim().split("\n").map((l) =>
+        JSON.parse(l)
+      );
+    const [ra, rb] = [await rows(live), await rows(avg)];
+    for (const [a, b] of ra.map((r, i) => [r, rb[i]])) {
+      deepStrictEqual(b.g_total, a.g_total, "the same training trajectory");
+      deepStrictEqual(b.val_err_live, a.val_err, "val_err_live is the live weights' error");
+      ok(Number.isFinite(b.val_err) && b.val_err !== a.val_err, "val_err is the average's");
+    }
+    const [wa, wb] = [
+      (await readWeightsRaw(join(live, "model"))).raw,
+      (await readWeightsRaw(join(avg, "model"))).raw,
+    ];
+    deepStrictEqual(Object.keys(wb), Object.keys(wa));
+    for (const name of Object.keys(wa)) {
+      const same = wa[name].data.every((v, i) => v === wb[name].data[i]);
+      if (name.startsWith("d/")) ok(same, `${name}: D is not averaged`);
+      if (name.endsWith("/w") && /^(phi|psi)\//.test(name)) ok(!same, `${name} is averaged`);
+    }
+    deepStrictEqual(
+      JSON.parse(await Deno.readTextFile(join(avg, "train.json"))).weightAverage,
+      0.5,
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }

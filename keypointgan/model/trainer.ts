@@ -34,6 +34,7 @@ import { type RenderOptions, renderSkeleton } from "./render.ts";
 import { Rng } from "../rng.ts";
 import { lrAt, type LrSchedule } from "./schedule.ts";
 import type { VariantFlags } from "./variants.ts";
+import { WeightAverage } from "./weight_average.ts";
 
 /** Loss weights (digest §4; second-cycle weights mirror the first cycle's). */
 export interface LossWeights {
@@ -82,6 +83,11 @@ export interface TrainerConfig {
   readonly equivariance?: number;
   /** D's learning rate relative to G's (official 1; unset = 1). */
   readonly dLrScale?: number;
+  /**
+   * Decay of the moving average of Φ's, η's and Ψ's weights that is monitored and exported
+   * (weight_average.ts; not in the official code; 0 or unset = off: the live weights).
+   */
+  readonly weightAverage?: number;
   readonly seed: number;
 }
 
@@ -127,6 +133,8 @@ export class Trainer {
   readonly opts: Record<string, Adam> = {};
   readonly poolA: FakePool;
   readonly poolB: FakePool;
+  /** The averaged generator-side weights, or null when `weightAverage` is off. */
+  readonly average: WeightAverage | null;
   /** Iterations done. */
   iteration = 0;
 
@@ -139,6 +147,8 @@ export class Trainer {
     this.poolB = new FakePool(cfg.poolSize);
     const names = cfg.flags.supervised ? ["sup"] : ["g", "d", "eta"];
     for (const n of names) this.opts[n] = new Adam(n, cfg.adam);
+    const decay = cfg.weightAverage ?? 0;
+    this.average = decay > 0 ? new WeightAverage(this.store, decay) : null;
   }
 
   get lossNames(): string[] {
@@ -147,6 +157,12 @@ export class Trainer {
 
   /** One iteration; returns every declared loss as a number. */
   step(b: Batch): Record<string, number> {
+    const out = this.#iterate(b);
+    this.average?.update(this.store, this.iteration);
+    return out;
+  }
+
+  #iterate(b: Batch): Record<string, number> {
     this.iteration += 1;
     const lr = lrAt(this.cfg.schedule, this.iteration);
     if (this.cfg.flags.supervised) return this.#supervisedStep(b, lr);
@@ -318,6 +334,7 @@ export class Trainer {
     for (const o of Object.values(this.opts)) o.dispose();
     this.poolA.dispose();
     this.poolB.dispose();
+    this.average?.dispose();
   }
 }
 

@@ -73,8 +73,16 @@ export class GanJob implements Job {
     return this.trainer.lossNames;
   }
 
+  /**
+   * Held-out errors of the evaluated model: the weight average when it is on (`val_err`, …),
+   * with the live weights' errors beside it (`val_err_live`, …) to show what averaging changes.
+   */
   monitor(): Record<string, number> {
-    return this.#monitor ? this.#monitor(this.trainer.store) : {};
+    const m = this.#monitor, { store, average } = this.trainer;
+    if (!m) return {};
+    if (!average) return m(store);
+    const live = Object.entries(m(store)).map(([k, v]) => [`${k}_live`, v]);
+    return { ...average.with(store, () => m(store)), ...Object.fromEntries(live) };
   }
 
   step(): Record<string, number> {
@@ -92,6 +100,7 @@ export class GanJob implements Job {
     for (const o of Object.values(t.opts)) Object.assign(out, prefixed("opt/", o.stateTensors()));
     t.poolA.images.forEach((img, i) => (out[`poolA/${i}`] = img));
     t.poolB.images.forEach((img, i) => (out[`poolB/${i}`] = img));
+    for (const [n, v] of t.average?.entries() ?? []) out[`avg/${n}`] = v;
     return out;
   }
 
@@ -110,6 +119,7 @@ export class GanJob implements Job {
   load(tensors: Readonly<Record<string, tf.Tensor>>, json: Record<string, unknown>): void {
     const t = this.trainer;
     loadParams(t.store, tensors);
+    t.average?.load(tensors, "avg/");
     const optSteps = json.optSteps as Record<string, number>;
     for (const [k, o] of Object.entries(t.opts)) {
       o.loadState(optSteps[k], unprefixed("opt/", tensors));
