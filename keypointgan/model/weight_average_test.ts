@@ -1,4 +1,4 @@
-import { deepStrictEqual, ok, throws } from "node:assert/strict";
+import { deepStrictEqual, throws } from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { ParamStore } from "./params.ts";
 import { WeightAverage } from "./weight_average.ts";
